@@ -1,0 +1,1 @@
+"""Adapters: implementations of the domain's ports (database, hashing, tokens, clock)."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: models, repositories, unit of work and migrations."""

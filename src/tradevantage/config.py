@@ -1,0 +1,128 @@
+"""Settings from `TRADEVANTAGE_*` environment variables, read when the application is built."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+from tradevantage.adapters.persistence.database import is_sqlite, sqlite_path
+
+PREFIX = "TRADEVANTAGE_"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./tradevantage.db"
+SECRET_FILE_NAME = ".tradevantage-secret"
+MIN_SECRET_LENGTH = 32
+PRODUCTION = "production"
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    environment: str = "development"
+    jwt_secret: str = ""
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "tradevantage"
+    jwt_audience: str = "tradevantage-api"
+    access_token_lifetime: timedelta = timedelta(minutes=15)
+    refresh_token_lifetime: timedelta = timedelta(days=14)
+    cors_origins: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    migrate_on_start: bool = True
+    max_body_bytes: int = 1024 * 1024
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == PRODUCTION
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings; in development a missing JWT secret is generated once and kept."""
+        env = _Env(os.environ if environ is None else environ)
+        database_url = env.text("DATABASE_URL", DEFAULT_DATABASE_URL)
+        environment = env.text("ENVIRONMENT", "development").lower()
+        settings = cls(
+            database_url=database_url,
+            environment=environment,
+            jwt_secret=env.text("JWT_SECRET", ""),
+            jwt_issuer=env.text("JWT_ISSUER", "tradevantage"),
+            jwt_audience=env.text("JWT_AUDIENCE", "tradevantage-api"),
+            access_token_lifetime=timedelta(minutes=env.integer("ACCESS_TOKEN_MINUTES", 15)),
+            refresh_token_lifetime=timedelta(days=env.integer("REFRESH_TOKEN_DAYS", 14)),
+            cors_origins=tuple(o.strip() for o in env.text("CORS_ORIGINS", "").split(",") if o.strip()),
+            log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            db_pool_size=env.integer("DB_POOL_SIZE", 10),
+            db_max_overflow=env.integer("DB_MAX_OVERFLOW", 10),
+            migrate_on_start=env.boolean("MIGRATE_ON_START", is_sqlite(database_url)),
+        )
+        return settings.with_secret()
+
+    def with_secret(self) -> Settings:
+        """These settings with a usable JWT secret, or a `ConfigurationError` saying why there is none."""
+        if self.is_production:
+            if len(self.jwt_secret) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    f"{PREFIX}JWT_SECRET must be set to at least {MIN_SECRET_LENGTH} random characters in production "
+                    f'(for example: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+                )
+            return self
+        if self.jwt_secret:
+            return self
+        return replace(self, jwt_secret=_local_secret(self.database_url))
+
+
+class _Env:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def text(self, name: str, default: str) -> str:
+        value = self._environ.get(PREFIX + name, "").strip()
+        return value or default
+
+    def integer(self, name: str, default: int) -> int:
+        raw = self.text(name, str(default))
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigurationError(f"{PREFIX}{name} must be a whole number, not {raw!r}.") from None
+        if value < 1:
+            raise ConfigurationError(f"{PREFIX}{name} must be at least 1, not {value}.")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self.text(name, "true" if default else "false").lower()
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        if raw in ("0", "false", "no", "off"):
+            return False
+        raise ConfigurationError(f"{PREFIX}{name} must be true or false, not {raw!r}.")
+
+
+def _local_secret(database_url: str) -> str:
+    """A secret kept beside the local database, so restarts and workers sign alike."""
+    database_file = sqlite_path(database_url)
+    folder = database_file.parent if database_file is not None else Path.cwd()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_FILE_NAME
+    if path.exists():
+        return path.read_text().strip()
+    # Written aside, then linked into place: a second worker starting at the same moment
+    # either sees no file or a complete one, and whoever links first wins.
+    draft = folder / f"{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as draft_file:
+        draft_file.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()

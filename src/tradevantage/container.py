@@ -1,0 +1,64 @@
+"""The composition root: one place that decides which adapter serves which port."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from tradevantage.adapters.clock import SystemClock
+from tradevantage.adapters.hashing import Argon2PasswordHasher
+from tradevantage.adapters.persistence.database import DatabaseProbe, create_engine, create_session_factory
+from tradevantage.adapters.persistence.migrator import Migrator
+from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
+from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
+from tradevantage.config import Settings
+from tradevantage.domain.users.service import UserService
+
+
+def _jwt_settings(settings: Settings) -> JwtSettings:
+    return JwtSettings(
+        secret=settings.jwt_secret,
+        algorithm=settings.jwt_algorithm,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        access_lifetime=settings.access_token_lifetime,
+        refresh_lifetime=settings.refresh_token_lifetime,
+    )
+
+
+class Container(containers.DeclarativeContainer):
+    """Holds settings, the engine and stateless adapters; builds per-use objects on demand.
+
+    It never holds a session: callers pass theirs, e.g. `container.user_service(uow__session=session)`.
+    """
+
+    settings = providers.Singleton(Settings.from_env)
+
+    engine = providers.Singleton(
+        lambda s: create_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow),
+        settings,
+    )
+    session_factory = providers.Singleton(create_session_factory, engine)
+    database_probe = providers.Singleton(DatabaseProbe, engine)
+    migrator = providers.Factory(lambda s: Migrator(s.database_url), settings)
+
+    clock = providers.Singleton(SystemClock)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    jwt_settings = providers.Singleton(_jwt_settings, settings)
+    token_codec = providers.Singleton(JwtTokenCodec, jwt_settings)
+
+    unit_of_work = providers.Factory(SqlUnitOfWork)
+    user_service = providers.Factory(
+        UserService,
+        uow=unit_of_work,
+        hasher=password_hasher,
+        tokens=token_codec,
+        clock=clock,
+    )
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """A container over `settings`, or over the environment's settings when none are given."""
+    container = Container()
+    if settings is not None:
+        container.settings.override(providers.Object(settings))
+    return container

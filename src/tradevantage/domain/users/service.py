@@ -1,0 +1,147 @@
+"""The accounts service: registration, sign-in, token rotation and profile changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from tradevantage.domain.clock import Clock
+from tradevantage.domain.errors import AuthenticationFailed, FieldError, NotFound, require_valid
+from tradevantage.domain.users import rules
+from tradevantage.domain.users.entities import RefreshClaims, RefreshToken, Role, TokenPair, User
+from tradevantage.domain.users.ports import AccountsUnitOfWork, PasswordHasher, TokenCodec
+
+INVALID_CREDENTIALS = "No active account found with the given credentials."
+INVALID_TOKEN = "Token is invalid or expired."
+REUSED_TOKEN = "Refresh token was already used; every session of that sign-in is now signed out."
+
+
+class UserService:
+    """Use cases of the accounts context. Each public method is one unit of work."""
+
+    def __init__(self, uow: AccountsUnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, clock: Clock) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._clock = clock
+
+    async def register(self, email: str, full_name: str, password: str, role: str = Role.USER) -> User:
+        """Self-registration: any role but `admin`."""
+        if role == Role.ADMIN:
+            require_valid([FieldError("role", "Administrators are created from the command line.")])
+        return await self.create_account(email, full_name, password, role)
+
+    async def create_account(self, email: str, full_name: str, password: str, role: str) -> User:
+        """Create an account of any role (administrators' path, used by the command line)."""
+        email = rules.normalize_email(email)
+        full_name = full_name.strip()
+        errors = [
+            *rules.check_email(email),
+            *rules.check_full_name(full_name),
+            *rules.check_password(password, email),
+            *_check_role(role),
+        ]
+        require_valid(errors)
+        if await self._uow.users.get_by_email(email) is not None:
+            raise rules.email_taken()
+        user = User(
+            id=uuid4(),
+            email=email,
+            full_name=full_name,
+            role=Role(role),
+            password_hash=await self._hasher.hash(password),
+            is_active=True,
+            date_joined=self._clock.now(),
+        )
+        await self._uow.users.add(user)
+        await self._uow.commit()
+        return user
+
+    async def authenticate(self, email: str, password: str) -> TokenPair:
+        """Sign in: a new token family. Unknown email and wrong password are refused alike."""
+        user = await self._uow.users.get_by_email(rules.normalize_email(email))
+        if user is None:
+            await self._hasher.verify_dummy(password)
+            raise AuthenticationFailed(INVALID_CREDENTIALS)
+        if not await self._hasher.verify(user.password_hash, password) or not user.is_active:
+            raise AuthenticationFailed(INVALID_CREDENTIALS)
+        pair = await self._issue_pair(user, family_id=uuid4(), now=self._clock.now())
+        await self._uow.commit()
+        return pair
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        """Rotate a refresh token. Presenting an already-rotated one revokes its whole family."""
+        claims = self._tokens.read_refresh(refresh_token)
+        now = self._clock.now()
+        stored = await self._uow.refresh_tokens.get(claims.token_id)
+        if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+            raise AuthenticationFailed(INVALID_TOKEN)
+        if not await self._uow.refresh_tokens.use(stored.id, now):
+            await self._uow.refresh_tokens.revoke_family(stored.family_id, now)
+            await self._uow.commit()
+            raise AuthenticationFailed(REUSED_TOKEN)
+        user = await self._uow.users.get(stored.user_id)
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(INVALID_TOKEN)
+        pair = await self._issue_pair(user, family_id=stored.family_id, now=now)
+        await self._uow.commit()
+        return pair
+
+    async def logout(self, refresh_token: str) -> None:
+        """Revoke the family of a refresh token. Logging out twice is not an error."""
+        claims = self._tokens.read_refresh(refresh_token)
+        await self._uow.refresh_tokens.revoke_family(claims.family_id, self._clock.now())
+        await self._uow.commit()
+
+    async def get_profile(self, user_id: UUID) -> User:
+        return await self._active_user(user_id)
+
+    async def update_profile(self, user_id: UUID, full_name: str) -> User:
+        user = await self._active_user(user_id)
+        full_name = full_name.strip()
+        require_valid(rules.check_full_name(full_name))
+        updated = replace(user, full_name=full_name)
+        await self._uow.users.update(updated)
+        await self._uow.commit()
+        return updated
+
+    async def change_password(self, user_id: UUID, current_password: str, new_password: str) -> None:
+        """Change the password and sign out every session: all refresh tokens are revoked."""
+        user = await self._active_user(user_id)
+        if not await self._hasher.verify(user.password_hash, current_password):
+            require_valid([FieldError("current_password", "Your current password is incorrect.")])
+        require_valid(rules.check_password(new_password, user.email, field="new_password"))
+        updated = replace(user, password_hash=await self._hasher.hash(new_password))
+        await self._uow.users.update(updated)
+        await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
+        await self._uow.commit()
+
+    async def _active_user(self, user_id: UUID) -> User:
+        user = await self._uow.users.get(user_id)
+        if user is None or not user.is_active:
+            raise NotFound("User not found.")
+        return user
+
+    async def _issue_pair(self, user: User, family_id: UUID, now: datetime) -> TokenPair:
+        claims = RefreshClaims(token_id=uuid4(), family_id=family_id, user_id=user.id)
+        refresh = self._tokens.issue_refresh(claims, now)
+        await self._uow.refresh_tokens.add(
+            RefreshToken(
+                id=claims.token_id,
+                family_id=family_id,
+                user_id=user.id,
+                issued_at=now,
+                expires_at=refresh.expires_at,
+            )
+        )
+        access = self._tokens.issue_access(user, now)
+        expires_in = int((access.expires_at - now).total_seconds())
+        return TokenPair(access=access.token, refresh=refresh.token, expires_in=expires_in)
+
+
+def _check_role(role: str) -> list[FieldError]:
+    if role not in set(Role):
+        choices = ", ".join(member.value for member in Role)
+        return [FieldError("role", f"Must be one of: {choices}.")]
+    return []

@@ -1,0 +1,97 @@
+"""How the service reads and writes money, sizes and instants, whoever sends them.
+
+Clients send decimals as JSON numbers or strings and timestamps in ISO 8601 or MetaTrader's
+`TimeToString` forms. These rules are shared by every endpoint and by the offline importers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+MAX_DECIMAL_PLACES = 8
+# NUMERIC(20, 8): twelve digits before the point.
+DECIMAL_LIMIT = Decimal(10) ** 12
+_TWO_PLACES = Decimal("0.01")
+_METATRADER_TIME = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_decimal(value: Decimal | int | str) -> Decimal:
+    """Read a decimal exactly; refuse NaN, infinities, more than 8 places and values out of range.
+
+    Raises:
+        ValueError: with a sentence fit to show the client.
+    """
+    if isinstance(value, bool):
+        raise ValueError("Expected a number.")
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise ValueError("Expected a number, as a JSON number or a numeric string.") from None
+    if not number.is_finite():
+        raise ValueError("Must be a finite number.")
+    normalized = number.normalize()
+    exponent = normalized.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        raise ValueError(f"At most {MAX_DECIMAL_PLACES} decimal places are kept.")
+    if abs(number) >= DECIMAL_LIMIT:
+        raise ValueError(f"Must be less than {DECIMAL_LIMIT:,} in absolute value.")
+    return number
+
+
+def format_decimal(value: Decimal) -> str:
+    """The shortest exact form with at least two decimals: `150.50`, `0.10`, `0.015`."""
+    normalized = value.normalize()
+    if normalized.is_zero():
+        return "0.00"
+    exponent = normalized.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        normalized = normalized.quantize(_TWO_PLACES)
+    return format(normalized, "f")
+
+
+def parse_timestamp(text: str, naive_offset: timedelta = timedelta(0)) -> datetime:
+    """Read an instant in ISO 8601 or MetaTrader's `YYYY.MM.DD HH:MM[:SS]`, as UTC.
+
+    A time without an offset is read as wall-clock time `naive_offset` east of UTC (broker
+    server time for trade reports, UTC elsewhere); an explicit offset or `Z` is taken as given.
+    A bare date means its midnight.
+
+    Raises:
+        ValueError: with a sentence fit to show the client.
+    """
+    stripped = text.strip()
+    moment = _parse_metatrader(stripped) or _parse_iso(stripped)
+    if moment is None:
+        raise ValueError(
+            "Expected an ISO 8601 timestamp (2025-05-03T14:00:00Z) or MetaTrader time (2025.05.03 14:00:00)."
+        )
+    if moment.tzinfo is None:
+        return (moment - naive_offset).replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`: `2025-05-03T14:00:00Z`."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_metatrader(text: str) -> datetime | None:
+    match = _METATRADER_TIME.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
+def _parse_iso(text: str) -> datetime | None:
+    if not text or not text[0].isdigit():
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

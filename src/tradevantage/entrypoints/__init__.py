@@ -1,0 +1,1 @@
+"""Entry points: the HTTP API and the command line, both over the same container."""

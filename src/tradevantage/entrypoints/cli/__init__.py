@@ -1,0 +1,1 @@
+"""The `tradevantage` command line."""

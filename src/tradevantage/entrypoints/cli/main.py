@@ -1,0 +1,165 @@
+"""`tradevantage`: serve the API, migrate the database, manage accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+import uvicorn
+
+from tradevantage.config import PREFIX, ConfigurationError, Settings
+from tradevantage.container import Container, build_container
+from tradevantage.domain.errors import DomainError
+from tradevantage.domain.users.service import UserService
+
+T = TypeVar("T")
+
+
+class _Context:
+    """What every command shares: the container, built on first use from the settings."""
+
+    def __init__(self) -> None:
+        self._container: Container | None = None
+
+    @property
+    def container(self) -> Container:
+        if self._container is None:
+            try:
+                self._container = build_container(Settings.from_env())
+            except ConfigurationError as error:
+                raise click.ClickException(str(error)) from None
+        return self._container
+
+
+pass_context = click.make_pass_decorator(_Context, ensure=True)
+
+
+@click.group()
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help=f"Database to use, overriding {PREFIX}DATABASE_URL (default: a SQLite file in this folder).",
+)
+@click.version_option(package_name="tradevantage")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """TradeVantage: the REST service for MetaTrader traders and Expert Advisor authors.
+
+    \b
+    Examples:
+      tradevantage serve --port 8000
+      tradevantage db upgrade
+      tradevantage users create ada@example.com --full-name "Ada" --role admin --password-stdin < pw.txt
+    """
+    if database_url:
+        os.environ[PREFIX + "DATABASE_URL"] = database_url
+    ctx.obj = _Context()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=lambda: int(os.environ.get(PREFIX + "WORKERS", "1")),
+    show_default=f"{PREFIX}WORKERS or 1",
+    help="Worker processes.",
+)
+@pass_context
+def serve(context: _Context, host: str, port: int, workers: int) -> None:
+    """Run the API server. The embedded SQLite database is created and migrated on first start.
+
+    \b
+    Examples:
+      tradevantage serve
+      TRADEVANTAGE_DATABASE_URL=postgresql+asyncpg://user@localhost/tradevantage tradevantage serve --workers 2
+    """
+    settings = context.container.settings()
+    if settings.migrate_on_start:
+        context.container.migrator().upgrade()
+    uvicorn.run(
+        "tradevantage.entrypoints.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=20,
+    )
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+@pass_context
+def upgrade(context: _Context) -> None:
+    """Apply every pending migration.
+
+    \b
+    Example:
+      TRADEVANTAGE_DATABASE_URL=postgresql+asyncpg://user@localhost/tradevantage tradevantage db upgrade
+    """
+    context.container.migrator().upgrade()
+    click.echo("Database is up to date.")
+
+
+@cli.group()
+def users() -> None:
+    """Accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--full-name", required=True, help="The person's full name.")
+@click.option(
+    "--role",
+    type=click.Choice(["user", "programmer", "admin"]),
+    default="user",
+    show_default=True,
+    help="The account's role; this is the only way to make an admin.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (required).")
+@pass_context
+def create_user(context: _Context, email: str, full_name: str, role: str, password_stdin: bool) -> None:
+    """Create an account of any role, administrators included.
+
+    \b
+    Example:
+      printf '%s' "$PW" | tradevantage users create ada@example.com --full-name "Ada" --role admin --password-stdin
+    """
+    if not password_stdin:
+        raise click.UsageError("Give the password on standard input with --password-stdin, never as an argument.")
+    password = sys.stdin.read().rstrip("\r\n")
+    user = run_with_user_service(
+        context.container, lambda service: service.create_account(email, full_name, password, role)
+    )
+    click.echo(f"Created {user.role.value} {user.email} ({user.id}).")
+
+
+def run_with_user_service(container: Container, use: Callable[[UserService], Awaitable[T]]) -> T:
+    """Run one unit of work on the user service, turning domain errors into a one-line message."""
+
+    async def run() -> T:
+        try:
+            async with container.session_factory()() as session:
+                return await use(container.user_service(uow__session=session))
+        finally:
+            await container.engine().dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        reasons = "; ".join(f"{e.field}: {e.message}" for e in error.errors)
+        raise click.ClickException(f"{error.detail} {reasons}".strip()) from None

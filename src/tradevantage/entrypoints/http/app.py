@@ -1,0 +1,48 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from tradevantage import __version__
+from tradevantage.container import Container, build_container
+from tradevantage.entrypoints.http.auth import build_jwt_auth
+from tradevantage.entrypoints.http.body import TolerantRequest
+from tradevantage.entrypoints.http.controllers.accounts_controller import AccountsController
+from tradevantage.entrypoints.http.controllers.health_controller import HealthController
+from tradevantage.entrypoints.http.controllers.profile_controller import ProfileController
+from tradevantage.entrypoints.http.dependencies import dependencies
+from tradevantage.entrypoints.http.problems import exception_handlers
+
+
+def create_app(container: Container | None = None) -> Litestar:
+    """Build the API over `container` (by default, one configured from the environment)."""
+    container = container or build_container()
+    settings = container.settings()
+    auth = build_jwt_auth(settings)
+
+    async def close_database() -> None:
+        await container.engine().dispose()
+
+    return Litestar(
+        route_handlers=[AccountsController, ProfileController, HealthController],
+        dependencies=dependencies,
+        exception_handlers=exception_handlers(),
+        request_class=TolerantRequest,
+        request_max_body_size=settings.max_body_bytes,
+        on_app_init=[auth.on_app_init],
+        on_shutdown=[close_database],
+        state=State({"container": container}),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
+        openapi_config=OpenAPIConfig(
+            title="TradeVantage API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+        ),
+        debug=False,
+    )

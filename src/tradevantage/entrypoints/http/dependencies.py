@@ -1,0 +1,45 @@
+"""The bridge between Litestar's request scope and the container: one session per request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any, TypeAlias, cast
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradevantage.container import Container
+from tradevantage.domain.users.entities import Principal
+from tradevantage.domain.users.service import UserService
+
+
+def container_of(state: State) -> Container:
+    return cast("Container", state.container)
+
+
+async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """A session for this request alone; closing it rolls back whatever was not committed."""
+    async with container_of(state).session_factory()() as session:
+        yield session
+
+
+def provide_user_service(state: State, db_session: NamedDependency[AsyncSession]) -> UserService:
+    return container_of(state).user_service(uow__session=db_session)
+
+
+def provide_principal(request: Request[Principal, Any, Any]) -> Principal:
+    return request.user
+
+
+Users: TypeAlias = NamedDependency[UserService]
+"""The accounts service of this request."""
+Caller: TypeAlias = NamedDependency[Principal]
+"""Who is calling, from the access token."""
+
+dependencies = {
+    "db_session": Provide(provide_db_session),
+    "user_service": Provide(provide_user_service, sync_to_thread=False),
+    "principal": Provide(provide_principal, sync_to_thread=False),
+}
