@@ -117,9 +117,10 @@ class FakeUnitOfWork:
         self.users = InMemoryUserRepository()
         self.refresh_tokens = InMemoryRefreshTokenRepository()
         self.commits = 0
+        self.rollbacks = 0
 
     async def commit(self) -> None:
         self.commits += 1
 
     async def rollback(self) -> None:
-        pass
+        self.rollbacks += 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
-from tests.unit.fakes import FakeHasher, FakeUnitOfWork, FixedClock
+from tests.unit.fakes import FakeHasher, FakeTokenCodec, FakeUnitOfWork, FixedClock
 from tradevantage.domain.errors import AuthenticationFailed, Conflict, NotFound, ValidationFailed
 from tradevantage.domain.users.entities import Role
 from tradevantage.domain.users.service import INVALID_CREDENTIALS, REUSED_TOKEN, UserService
@@ -228,3 +228,44 @@ async def test_profile_of_a_deactivated_user_is_not_found(service: UserService, 
     await uow.users.add(user)
     with pytest.raises(NotFound):
         await service.get_profile(user.id)
+
+
+class _TransactionWatchingHasher(FakeHasher):
+    """Records whether a transaction was still open each time a slow hash ran."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        super().__init__()
+        self._uow = uow
+        self.open_transactions_seen: list[bool] = []
+
+    def _note(self) -> None:
+        self.open_transactions_seen.append(self._uow.rollbacks + self._uow.commits == 0)
+
+    async def hash(self, password: str) -> str:
+        self._note()
+        return await super().hash(password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        self._note()
+        return await super().verify(password_hash, password)
+
+
+@pytest.mark.parametrize("use_case", ["register", "authenticate", "change_password"])
+async def test_no_transaction_is_held_open_while_hashing(use_case: str, clock: FixedClock) -> None:
+    setup = FakeUnitOfWork()
+    user = UserFactory.build()
+    await setup.users.add(user)
+    uow = FakeUnitOfWork()
+    uow.users = setup.users
+    hasher = _TransactionWatchingHasher(uow)
+    service = UserService(uow=uow, hasher=hasher, tokens=FakeTokenCodec(clock), clock=clock)
+
+    if use_case == "register":
+        await service.register("new@example.com", "N", PASSWORD)
+    elif use_case == "authenticate":
+        await service.authenticate(user.email, PASSWORD)
+    else:
+        await service.change_password(user.id, PASSWORD, "another-secret-7")
+
+    assert hasher.open_transactions_seen
+    assert not any(hasher.open_transactions_seen)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,8 +22,19 @@ class Argon2Cost:
     parallelism: int = 1
 
 
+T = TypeVar("T")
+
+
+def default_hashing_threads() -> int:
+    """One core is left to the event loop: hashing on every core would starve it of CPU time."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 class Argon2PasswordHasher:
-    def __init__(self, cost: Argon2Cost = Argon2Cost()) -> None:
+    def __init__(self, cost: Argon2Cost = Argon2Cost(), threads: int | None = None) -> None:
+        self._threads = ThreadPoolExecutor(
+            max_workers=threads or default_hashing_threads(), thread_name_prefix="argon2"
+        )
         self._hasher = argon2.PasswordHasher(
             time_cost=cost.time_cost,
             memory_cost=cost.memory_kib,
@@ -29,13 +44,16 @@ class Argon2PasswordHasher:
         self._dummy_hash = self._hasher.hash("dummy password, never anyone's")
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self._hasher.hash, password)
+        return await self._off_loop(self._hasher.hash, password)
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        return await asyncio.to_thread(self._verify, password_hash, password)
+        return await self._off_loop(self._verify, password_hash, password)
 
     async def verify_dummy(self, password: str) -> None:
-        await asyncio.to_thread(self._verify, self._dummy_hash, password)
+        await self._off_loop(self._verify, self._dummy_hash, password)
+
+    async def _off_loop(self, work: Callable[..., T], *args: str) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:

@@ -45,6 +45,7 @@ class UserService:
         require_valid(errors)
         if await self._uow.users.get_by_email(email) is not None:
             raise rules.email_taken()
+        await self._end_reads()
         user = User(
             id=uuid4(),
             email=email,
@@ -61,6 +62,7 @@ class UserService:
     async def authenticate(self, email: str, password: str) -> TokenPair:
         """Sign in: a new token family. Unknown email and wrong password are refused alike."""
         user = await self._uow.users.get_by_email(rules.normalize_email(email))
+        await self._end_reads()
         if user is None:
             await self._hasher.verify_dummy(password)
             raise AuthenticationFailed(INVALID_CREDENTIALS)
@@ -109,6 +111,7 @@ class UserService:
     async def change_password(self, user_id: UUID, current_password: str, new_password: str) -> None:
         """Change the password and sign out every session: all refresh tokens are revoked."""
         user = await self._active_user(user_id)
+        await self._end_reads()
         if not await self._hasher.verify(user.password_hash, current_password):
             require_valid([FieldError("current_password", "Your current password is incorrect.")])
         require_valid(rules.check_password(new_password, user.email, field="new_password"))
@@ -116,6 +119,13 @@ class UserService:
         await self._uow.users.update(updated)
         await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
         await self._uow.commit()
+
+    async def _end_reads(self) -> None:
+        """End the reading transaction before slow hashing, so no connection or lock waits on it.
+
+        Nothing was written yet; the writes that follow run in a transaction of their own.
+        """
+        await self._uow.rollback()
 
     async def _active_user(self, user_id: UUID) -> User:
         user = await self._uow.users.get(user_id)
