@@ -11,6 +11,8 @@ from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
 from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
+from tradevantage.domain.market.service import ExpertService
+from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.users.service import UserService
 
 
@@ -54,6 +56,8 @@ class Container(containers.DeclarativeContainer):
         tokens=token_codec,
         clock=clock,
     )
+    expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
+    subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -95,3 +95,25 @@ def _parse_iso(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def parse_positive_id(value: int | str, maximum: int = 2**63 - 1) -> int:
+    """Read a magic or ticket number: a positive integer up to 2^63-1, as a JSON number or a numeric string.
+
+    Raises:
+        ValueError: with a sentence fit to show the client.
+    """
+    if isinstance(value, bool):
+        raise ValueError("Expected a whole number.")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            raise ValueError("Expected a positive whole number.")
+        number = int(text)
+    elif isinstance(value, int):
+        number = value
+    else:
+        raise ValueError("Expected a positive whole number.")
+    if not 1 <= number <= maximum:
+        raise ValueError(f"Must be from 1 to {maximum}.")
+    return number

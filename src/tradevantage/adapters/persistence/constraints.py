@@ -10,7 +10,9 @@ from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityErr
 from sqlalchemy.exc import IntegrityError
 
 from tradevantage.domain.errors import Conflict
-from tradevantage.domain.users import rules
+from tradevantage.domain.market import rules as market_rules
+from tradevantage.domain.subscriptions import rules as subscription_rules
+from tradevantage.domain.users import rules as user_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,16 @@ class UniqueRule:
         return self.constraint in message or f"UNIQUE constraint failed: {self.sqlite_columns}" in message
 
 
-UNIQUE_RULES = (UniqueRule("uq_users_email_key", "users.email_key", rules.email_taken),)
+UNIQUE_RULES = (
+    UniqueRule("uq_users_email_key", "users.email_key", user_rules.email_taken),
+    UniqueRule("uq_experts_magic_number", "experts.magic_number", market_rules.magic_number_taken),
+    UniqueRule("uq_experts_created_by_name", "experts.created_by, experts.name", market_rules.name_taken),
+    UniqueRule(
+        "uq_subscriptions_user_id_expert_id",
+        "subscriptions.user_id, subscriptions.expert_id",
+        subscription_rules.already_subscribed,
+    ),
+)
 
 
 @contextmanager

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.base import convention
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, MetaData, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -40,3 +43,45 @@ class RefreshTokenRow(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
+MONEY = Numeric(20, 8)
+"""Exact on PostgreSQL; SQLite keeps about 15 significant digits."""
+
+
+class ExpertRow(Base):
+    __tablename__ = "experts"
+    __table_args__ = (UniqueConstraint("created_by", "name", name="uq_experts_created_by_name"),)
+
+    magic_number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(150))
+    supported_pairs: Mapped[list[str]] = mapped_column(JSON_VALUE)
+    timeframes: Mapped[list[str]] = mapped_column(JSON_VALUE)
+    minimum_deposit: Mapped[Decimal] = mapped_column(MONEY)
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    instructions: Mapped[str] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(String(2048))
+    file_url: Mapped[str | None] = mapped_column(String(2048))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON_VALUE)
+    created_by: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id"), index=True)
+    archived: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "expert_id", name="uq_subscriptions_user_id_expert_id"),)
+
+    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id"))
+    expert_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("experts.id"), index=True)
+    subscribed_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_paid_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    account_number: Mapped[str | None] = mapped_column(String(32))
+    broker_utc_offset: Mapped[int | None] = mapped_column(Integer)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tradevantage.adapters.persistence.expert_repository import SqlExpertRepository
 from tradevantage.adapters.persistence.refresh_token_repository import SqlRefreshTokenRepository
+from tradevantage.adapters.persistence.subscription_repository import SqlSubscriptionRepository
 from tradevantage.adapters.persistence.user_repository import SqlUserRepository
 
 
@@ -19,6 +21,8 @@ class SqlUnitOfWork:
         self._session = session
         self.users = SqlUserRepository(session)
         self.refresh_tokens = SqlRefreshTokenRepository(session)
+        self.experts = SqlExpertRepository(session)
+        self.subscriptions = SqlSubscriptionRepository(session)
 
     async def commit(self) -> None:
         await self._session.commit()

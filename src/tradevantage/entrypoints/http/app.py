@@ -13,8 +13,11 @@ from tradevantage.container import Container, build_container
 from tradevantage.entrypoints.http.auth import build_jwt_auth
 from tradevantage.entrypoints.http.body import TolerantRequest
 from tradevantage.entrypoints.http.controllers.accounts_controller import AccountsController
+from tradevantage.entrypoints.http.controllers.experts_controller import ExpertsController
 from tradevantage.entrypoints.http.controllers.health_controller import HealthController
 from tradevantage.entrypoints.http.controllers.profile_controller import ProfileController
+from tradevantage.entrypoints.http.controllers.subscriptions_controller import SubscriptionsController
+from tradevantage.entrypoints.http.controllers.trade_auth_controller import TradeAuthController
 from tradevantage.entrypoints.http.dependencies import dependencies
 from tradevantage.entrypoints.http.problems import exception_handlers
 
@@ -29,7 +32,14 @@ def create_app(container: Container | None = None) -> Litestar:
         await container.engine().dispose()
 
     return Litestar(
-        route_handlers=[AccountsController, ProfileController, HealthController],
+        route_handlers=[
+            AccountsController,
+            ProfileController,
+            ExpertsController,
+            SubscriptionsController,
+            TradeAuthController,
+            HealthController,
+        ],
         dependencies=dependencies,
         exception_handlers=exception_handlers(),
         request_class=TolerantRequest,

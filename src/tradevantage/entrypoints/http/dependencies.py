@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime
 from typing import Any, TypeAlias, cast
 
 from litestar import Request
@@ -11,6 +12,8 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.container import Container
+from tradevantage.domain.market.service import ExpertService
+from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.users.entities import Principal
 from tradevantage.domain.users.service import UserService
 
@@ -29,17 +32,36 @@ def provide_user_service(state: State, db_session: NamedDependency[AsyncSession]
     return container_of(state).user_service(uow__session=db_session)
 
 
+def provide_expert_service(state: State, db_session: NamedDependency[AsyncSession]) -> ExpertService:
+    return container_of(state).expert_service(uow__session=db_session)
+
+
+def provide_subscription_service(state: State, db_session: NamedDependency[AsyncSession]) -> SubscriptionService:
+    return container_of(state).subscription_service(uow__session=db_session)
+
+
+def provide_now(state: State) -> datetime:
+    """The request's instant, from the container's clock (so tests can pin it)."""
+    return container_of(state).clock().now()
+
+
 def provide_principal(request: Request[Principal, Any, Any]) -> Principal:
     return request.user
 
 
 Users: TypeAlias = NamedDependency[UserService]
 """The accounts service of this request."""
+Experts: TypeAlias = NamedDependency[ExpertService]
+Subscriptions: TypeAlias = NamedDependency[SubscriptionService]
+Now: TypeAlias = NamedDependency[datetime]
 Caller: TypeAlias = NamedDependency[Principal]
 """Who is calling, from the access token."""
 
 dependencies = {
     "db_session": Provide(provide_db_session),
     "user_service": Provide(provide_user_service, sync_to_thread=False),
+    "expert_service": Provide(provide_expert_service, sync_to_thread=False),
+    "subscription_service": Provide(provide_subscription_service, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
 }

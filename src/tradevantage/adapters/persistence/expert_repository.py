@@ -1,0 +1,140 @@
+"""Expert Advisors in SQL, each read with its download count in the same statement."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
+from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow
+from tradevantage.adapters.persistence.queries import AnySelect, Column, contains, fetch_page, ordered
+from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails, ExpertFilter
+from tradevantage.domain.pagination import Ordering, Page, PageRequest
+
+DOWNLOAD_COUNT = (
+    select(func.count(SubscriptionRow.id))
+    .where(SubscriptionRow.expert_id == ExpertRow.id)
+    .correlate(ExpertRow)
+    .scalar_subquery()
+    .label("download_count")
+)
+_ORDER_COLUMNS: dict[str, Column] = {
+    "created_at": ExpertRow.created_at,
+    "name": ExpertRow.name,
+    "price": ExpertRow.price,
+    "download_count": DOWNLOAD_COUNT,
+}
+
+
+class SqlExpertRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, expert: ExpertAdvisor) -> None:
+        with unique_violations_as_conflicts():
+            self._session.add(ExpertRow(id=expert.id, **_row_values(expert)))
+            await self._session.flush()
+
+    async def update(self, expert: ExpertAdvisor) -> None:
+        with unique_violations_as_conflicts():
+            await self._session.execute(
+                update(ExpertRow).where(ExpertRow.id == expert.id).values(**_row_values(expert))
+            )
+
+    async def get_by_magic(self, magic_number: int) -> ExpertAdvisor | None:
+        return await self._one(_selected().where(ExpertRow.magic_number == magic_number))
+
+    async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
+        return await self._one(_selected().where(ExpertRow.id == expert_id))
+
+    async def list(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
+        statement = _selected().where(*_conditions(where))
+        statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id))
+        rows, total = await fetch_page(self._session, statement, page)
+        return Page([_to_entity(row[0], row[1]) for row in rows], total, page)
+
+    async def _one(self, statement: AnySelect) -> ExpertAdvisor | None:
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else _to_entity(row[0], row[1])
+
+
+def _selected() -> AnySelect:
+    return select(ExpertRow, DOWNLOAD_COUNT)
+
+
+def _conditions(where: ExpertFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if not where.include_archived:
+        conditions.append(ExpertRow.archived.is_(False))
+    if where.search:
+        pattern = contains(where.search)
+        conditions.append(
+            or_(
+                ExpertRow.name.ilike(pattern, escape="\\"),
+                ExpertRow.description.ilike(pattern, escape="\\"),
+                ExpertRow.author.ilike(pattern, escape="\\"),
+            )
+        )
+    if where.author is not None:
+        conditions.append(func.lower(ExpertRow.author) == where.author.lower())
+    if where.version is not None:
+        conditions.append(func.lower(ExpertRow.version) == where.version.lower())
+    if where.created_after is not None:
+        conditions.append(ExpertRow.created_at >= where.created_after)
+    if where.created_before is not None:
+        conditions.append(ExpertRow.created_at <= where.created_before)
+    if where.created_by is not None:
+        conditions.append(ExpertRow.created_by == where.created_by)
+    return conditions
+
+
+def _row_values(expert: ExpertAdvisor) -> dict[str, Any]:
+    details = expert.details
+    return {
+        "magic_number": details.magic_number,
+        "name": details.name,
+        "description": details.description,
+        "version": details.version,
+        "author": details.author,
+        "supported_pairs": list(details.supported_pairs),
+        "timeframes": list(details.timeframes),
+        "minimum_deposit": details.minimum_deposit,
+        "price": details.price,
+        "instructions": details.instructions,
+        "image_url": details.image_url,
+        "file_url": details.file_url,
+        "parameters": details.parameters,
+        "created_by": expert.created_by,
+        "archived": expert.archived,
+        "created_at": expert.created_at,
+        "updated_at": expert.updated_at,
+    }
+
+
+def _to_entity(row: ExpertRow, download_count: int) -> ExpertAdvisor:
+    return ExpertAdvisor(
+        id=row.id,
+        details=ExpertDetails(
+            magic_number=row.magic_number,
+            name=row.name,
+            description=row.description,
+            version=row.version,
+            author=row.author,
+            supported_pairs=tuple(row.supported_pairs),
+            timeframes=tuple(row.timeframes),
+            minimum_deposit=row.minimum_deposit,
+            price=row.price,
+            instructions=row.instructions,
+            image_url=row.image_url,
+            file_url=row.file_url,
+            parameters=row.parameters,
+        ),
+        created_by=row.created_by,
+        archived=row.archived,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        download_count=download_count,
+    )

@@ -1,0 +1,128 @@
+"""Subscriptions in SQL, read together with their EA and subscriber."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
+from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow, UserRow
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, fetch_page, ordered
+from tradevantage.domain.pagination import Page, PageRequest
+from tradevantage.domain.subscriptions.access import AccessFacts
+from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
+
+_EXPERT_COLUMNS = (
+    ExpertRow.id,
+    ExpertRow.magic_number,
+    ExpertRow.name,
+    ExpertRow.version,
+    ExpertRow.created_by,
+    ExpertRow.archived,
+)
+_SUBSCRIPTION_FIELDS = (
+    "id",
+    "user_id",
+    "expert_id",
+    "subscribed_at",
+    "last_paid_at",
+    "expires_at",
+    "cancelled_at",
+    "account_number",
+    "broker_utc_offset",
+)
+Subscriber = aliased(UserRow, name="subscriber")
+Creator = aliased(UserRow, name="creator")
+
+
+class SqlSubscriptionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, subscription: Subscription) -> None:
+        with unique_violations_as_conflicts():
+            self._session.add(SubscriptionRow(**_values(subscription)))
+            await self._session.flush()
+
+    async def update(self, subscription: Subscription) -> None:
+        values = _values(subscription)
+        del values["id"]
+        await self._session.execute(
+            update(SubscriptionRow).where(SubscriptionRow.id == subscription.id).values(**values)
+        )
+
+    async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None:
+        row = await self._session.scalar(
+            select(SubscriptionRow).where(SubscriptionRow.user_id == user_id, SubscriptionRow.expert_id == expert_id)
+        )
+        return None if row is None else _subscription(row)
+
+    async def view(self, subscription_id: UUID) -> SubscriptionView | None:
+        row = (await self._session.execute(_views().where(SubscriptionRow.id == subscription_id))).first()
+        return None if row is None else _view(row)
+
+    async def list(
+        self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
+    ) -> Page[SubscriptionView]:
+        statement = _views()
+        if subscriber is not None:
+            statement = statement.where(SubscriptionRow.user_id == subscriber)
+        if creator is not None:
+            statement = statement.where(ExpertRow.created_by == creator)
+        statement = statement.order_by(*ordered(SubscriptionRow.subscribed_at, True, SubscriptionRow.id))
+        rows, total = await fetch_page(self._session, statement, page)
+        return Page([_view(row) for row in rows], total, page)
+
+    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
+        statement = (
+            select(SubscriptionRow, *_EXPERT_COLUMNS, Subscriber.email, Creator.email.label("creator_email"))
+            .select_from(ExpertRow)
+            .join(Creator, Creator.id == ExpertRow.created_by)
+            .outerjoin(
+                SubscriptionRow,
+                and_(SubscriptionRow.expert_id == ExpertRow.id, SubscriptionRow.user_id == user_id),
+            )
+            .outerjoin(Subscriber, Subscriber.id == SubscriptionRow.user_id)
+            .where(ExpertRow.magic_number == magic_number)
+        )
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            return AccessFacts(subscription=None, creator_email=None)
+        view = _view(row) if row[0] is not None else None
+        return AccessFacts(subscription=view, creator_email=row.creator_email)
+
+
+def _views() -> AnySelect:
+    return (
+        select(SubscriptionRow, *_EXPERT_COLUMNS, Subscriber.email)
+        .join(ExpertRow, ExpertRow.id == SubscriptionRow.expert_id)
+        .join(Subscriber, Subscriber.id == SubscriptionRow.user_id)
+    )
+
+
+def _view(row: AnyRow) -> SubscriptionView:
+    subscription_row, expert_id, magic_number, name, version, created_by, archived, email = row[:8]
+    return SubscriptionView(
+        subscription=_subscription(subscription_row),
+        expert=ExpertSummary(
+            id=expert_id,
+            magic_number=magic_number,
+            name=name,
+            version=version,
+            created_by=created_by,
+            archived=archived,
+        ),
+        user_email=email,
+    )
+
+
+def _subscription(row: SubscriptionRow) -> Subscription:
+    return Subscription(**{name: getattr(row, name) for name in _SUBSCRIPTION_FIELDS})
+
+
+def _values(subscription: Subscription) -> dict[str, Any]:
+    return {name: getattr(subscription, name) for name in _SUBSCRIPTION_FIELDS}

@@ -1,0 +1,1 @@
+"""The market: Expert Advisors that programmers publish."""

@@ -1,0 +1,1 @@
+"""Subscriptions: which trader may run which Expert Advisor, until when."""

@@ -1,0 +1,42 @@
+"""Ports of subscriptions, implemented by adapters."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from tradevantage.domain.market.ports import ExpertRepository
+from tradevantage.domain.pagination import Page, PageRequest
+from tradevantage.domain.subscriptions.access import AccessFacts
+from tradevantage.domain.subscriptions.entities import Subscription, SubscriptionView
+
+
+class SubscriptionRepository(Protocol):
+    async def add(self, subscription: Subscription) -> None:
+        """Store a new subscription; raise `Conflict` naming `expert` if the user already has one to it."""
+        ...
+
+    async def update(self, subscription: Subscription) -> None: ...
+
+    async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None: ...
+
+    async def view(self, subscription_id: UUID) -> SubscriptionView | None: ...
+
+    async def list(
+        self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
+    ) -> Page[SubscriptionView]:
+        """Subscriptions of a subscriber, or to the EAs of a creator, newest first."""
+        ...
+
+    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
+        """Everything the access decision needs, in one indexed query."""
+        ...
+
+
+class SubscriptionsUnitOfWork(Protocol):
+    experts: ExpertRepository
+    subscriptions: SubscriptionRepository
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

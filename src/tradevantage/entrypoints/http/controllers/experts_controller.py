@@ -1,0 +1,85 @@
+"""The market of Expert Advisors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, delete, get, patch, post, put
+from litestar.params import JSONBody, Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from tradevantage.domain.market.entities import ExpertFilter
+from tradevantage.domain.pagination import PageRequest
+from tradevantage.entrypoints.http.dependencies import Caller, Experts
+from tradevantage.entrypoints.http.listing import filter_time, page_links
+from tradevantage.entrypoints.http.schemas.market import ExpertPage, ExpertResponse, ExpertWrite
+from tradevantage.entrypoints.http.schemas.problems import problem_responses
+
+
+class ExpertsController(Controller):
+    path = "/api/experts"
+    tags = ["market"]
+
+    @get("/", responses=problem_responses(400, 401, 404))
+    async def list_experts(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Caller,
+        expert_service: Experts,
+        page: int | None = None,
+        page_size: int | None = None,
+        search: str | None = None,
+        author: str | None = None,
+        version: str | None = None,
+        created_at_after: str | None = None,
+        created_at_before: str | None = None,
+        owned: bool = False,
+        ordering: str | None = Parameter(
+            default=None, description="created_at, name, price or download_count; prefix - for descending"
+        ),
+    ) -> ExpertPage:
+        """Expert Advisors in the market (archived ones hidden), newest first by default."""
+        where = ExpertFilter(
+            search=search or None,
+            author=author,
+            version=version,
+            created_after=filter_time("created_at_after", created_at_after),
+            created_before=filter_time("created_at_before", created_at_before),
+        )
+        result = await expert_service.browse(principal, where, ordering, PageRequest.of(page, page_size), owned)
+        next_url, previous_url = page_links(request, result)
+        return ExpertPage(
+            count=result.total,
+            next=next_url,
+            previous=previous_url,
+            results=[ExpertResponse.of(expert) for expert in result.items],
+        )
+
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 401, 403, 409))
+    async def publish(self, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts) -> ExpertResponse:
+        """Publish an EA: programmers and admins."""
+        return ExpertResponse.of(await expert_service.publish(principal, data.given()))
+
+    @get("/{magic_number:str}", responses=problem_responses(401, 404))
+    async def show(self, magic_number: str, expert_service: Experts) -> ExpertResponse:
+        """One EA by magic number; archived ones stay readable."""
+        return ExpertResponse.of(await expert_service.find(magic_number))
+
+    @put("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
+    async def replace(
+        self, magic_number: str, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+    ) -> ExpertResponse:
+        """Replace an EA's details: its creator or an admin."""
+        return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=False))
+
+    @patch("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
+    async def amend(
+        self, magic_number: str, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+    ) -> ExpertResponse:
+        """Change some of an EA's details: its creator or an admin."""
+        return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=True))
+
+    @delete("/{magic_number:str}", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
+    async def archive(self, magic_number: str, principal: Caller, expert_service: Experts) -> None:
+        """Archive an EA: hidden from the list, no new subscriptions, nothing deleted."""
+        await expert_service.archive(principal, magic_number)
