@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from tradevantage.domain.market.entities import ExpertFilter
@@ -26,17 +26,15 @@ class ExpertsController(Controller):
         request: Request[Any, Any, Any],
         principal: Caller,
         expert_service: Experts,
-        page: int | None = None,
-        page_size: int | None = None,
-        search: str | None = None,
-        author: str | None = None,
-        version: str | None = None,
-        created_at_after: str | None = None,
-        created_at_before: str | None = None,
-        owned: bool = False,
-        ordering: str | None = Parameter(
-            default=None, description="created_at, name, price or download_count; prefix - for descending"
-        ),
+        page: FromQuery[int | None] = None,
+        page_size: FromQuery[int | None] = None,
+        search: FromQuery[str | None] = None,
+        author: FromQuery[str | None] = None,
+        version: FromQuery[str | None] = None,
+        created_at_after: FromQuery[str | None] = None,
+        created_at_before: FromQuery[str | None] = None,
+        owned: FromQuery[bool] = False,
+        ordering: FromQuery[str | None] = None,
     ) -> ExpertPage:
         """Expert Advisors in the market (archived ones hidden), newest first by default."""
         where = ExpertFilter(
@@ -61,25 +59,25 @@ class ExpertsController(Controller):
         return ExpertResponse.of(await expert_service.publish(principal, data.given()))
 
     @get("/{magic_number:str}", responses=problem_responses(401, 404))
-    async def show(self, magic_number: str, expert_service: Experts) -> ExpertResponse:
+    async def show(self, magic_number: FromPath[str], expert_service: Experts) -> ExpertResponse:
         """One EA by magic number; archived ones stay readable."""
         return ExpertResponse.of(await expert_service.find(magic_number))
 
     @put("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
     async def replace(
-        self, magic_number: str, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
     ) -> ExpertResponse:
         """Replace an EA's details: its creator or an admin."""
         return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=False))
 
     @patch("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
     async def amend(
-        self, magic_number: str, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
     ) -> ExpertResponse:
         """Change some of an EA's details: its creator or an admin."""
         return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=True))
 
     @delete("/{magic_number:str}", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
-    async def archive(self, magic_number: str, principal: Caller, expert_service: Experts) -> None:
+    async def archive(self, magic_number: FromPath[str], principal: Caller, expert_service: Experts) -> None:
         """Archive an EA: hidden from the list, no new subscriptions, nothing deleted."""
         await expert_service.archive(principal, magic_number)

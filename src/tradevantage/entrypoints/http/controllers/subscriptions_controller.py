@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from tradevantage.domain.pagination import PageRequest
@@ -32,9 +32,9 @@ class SubscriptionsController(Controller):
         principal: Caller,
         subscription_service: Subscriptions,
         now: Now,
-        managed: bool = False,
-        page: int | None = None,
-        page_size: int | None = None,
+        managed: FromQuery[bool] = False,
+        page: FromQuery[int | None] = None,
+        page_size: FromQuery[int | None] = None,
     ) -> SubscriptionPage:
         """The caller's subscriptions; `managed=true`: subscriptions to the caller's own EAs."""
         page_request = PageRequest.of(page, page_size)
@@ -61,14 +61,14 @@ class SubscriptionsController(Controller):
 
     @get("/{subscription_id:str}", responses=problem_responses(401, 404))
     async def show(
-        self, subscription_id: str, principal: Caller, subscription_service: Subscriptions, now: Now
+        self, subscription_id: FromPath[str], principal: Caller, subscription_service: Subscriptions, now: Now
     ) -> SubscriptionResponse:
         return SubscriptionResponse.of(await subscription_service.show(principal, subscription_id), now)
 
     @patch("/{subscription_id:str}", responses=problem_responses(400, 401, 404))
     async def change(
         self,
-        subscription_id: str,
+        subscription_id: FromPath[str],
         data: JSONBody[SubscriptionChange],
         principal: Caller,
         subscription_service: Subscriptions,
@@ -80,20 +80,22 @@ class SubscriptionsController(Controller):
 
     @post("/{subscription_id:str}/cancel", status_code=HTTP_200_OK, responses=problem_responses(401, 404))
     async def cancel(
-        self, subscription_id: str, principal: Caller, subscription_service: Subscriptions, now: Now
+        self, subscription_id: FromPath[str], principal: Caller, subscription_service: Subscriptions, now: Now
     ) -> SubscriptionResponse:
         """Stop renewal; access lasts until `expires_at`."""
         return SubscriptionResponse.of(await subscription_service.cancel(principal, subscription_id), now)
 
     @delete("/{subscription_id:str}", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(401, 404))
-    async def remove(self, subscription_id: str, principal: Caller, subscription_service: Subscriptions) -> None:
+    async def remove(
+        self, subscription_id: FromPath[str], principal: Caller, subscription_service: Subscriptions
+    ) -> None:
         """The same as cancel; the record is kept."""
         await subscription_service.cancel(principal, subscription_id)
 
     @post("/{subscription_id:str}/payments", status_code=HTTP_200_OK, responses=problem_responses(400, 401, 403, 404))
     async def record_payment(
         self,
-        subscription_id: str,
+        subscription_id: FromPath[str],
         data: JSONBody[PaymentRequest],
         principal: Caller,
         subscription_service: Subscriptions,

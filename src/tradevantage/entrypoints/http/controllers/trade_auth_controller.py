@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Response, get
+from litestar.params import FromPath, FromQuery
 
 from tradevantage.domain.subscriptions.access import SubscriptionAccess
 from tradevantage.domain.values import format_timestamp
@@ -21,12 +22,12 @@ class TradeAuthController(Controller):
     @get("/{magic_number:str}", responses=problem_responses(401, 402, 403, 404, 410))
     async def check(
         self,
-        magic_number: str,
+        magic_number: FromPath[str],
         principal: Caller,
         subscription_service: Subscriptions,
         now: Now,
-        account_number: str | None = None,
-        creator_email: str | None = None,
+        account_number: FromQuery[str | None] = None,
+        creator_email: FromQuery[str | None] = None,
     ) -> Response[Any]:
         """May the caller trade this EA now? 200 active, 402 unpaid, 403 other account, 404, 410 expired."""
         check = await subscription_service.check_access(principal, magic_number, account_number, creator_email)
