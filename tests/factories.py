@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from polyfactory import Use
 from polyfactory.factories import DataclassFactory
 from polyfactory.factories.msgspec_factory import MsgspecFactory
 
-from tradevantage.domain.users.entities import Role, User
+from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails
+from tradevantage.domain.users.entities import Principal, Role, User
 from tradevantage.entrypoints.http.schemas.accounts import RegisterRequest
 
 PASSWORD = "correct-horse-42"
@@ -28,3 +30,29 @@ class RegistrationFactory(MsgspecFactory[RegisterRequest]):
     full_name = Use(lambda: RegistrationFactory.__faker__.name())
     password = PASSWORD
     role = "user"
+
+
+class PrincipalFactory(DataclassFactory[Principal]):
+    email = Use(lambda: PrincipalFactory.__faker__.unique.email())
+    role = Role.USER
+
+
+class ExpertDetailsFactory(DataclassFactory[ExpertDetails]):
+    magic_number = Use(lambda: ExpertDetailsFactory.__random__.randint(1, 2**63 - 1))
+    name = Use(lambda: f"EA {ExpertDetailsFactory.__faker__.unique.word()}")
+    version = "1.0"
+    supported_pairs = ("EURUSD",)
+    timeframes = ("H1",)
+    minimum_deposit = Decimal(100)
+    price = Decimal("49.90")
+    image_url = None
+    file_url = None
+    parameters = Use(dict)
+
+
+class ExpertFactory(DataclassFactory[ExpertAdvisor]):
+    details = Use(ExpertDetailsFactory.build)
+    archived = False
+    download_count = 0
+    created_at = Use(lambda: datetime(2025, 5, 1, tzinfo=UTC))
+    updated_at = Use(lambda: datetime(2025, 5, 1, tzinfo=UTC))

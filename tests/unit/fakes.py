@@ -7,6 +7,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from tradevantage.domain.errors import AuthenticationFailed
+from tradevantage.domain.market import rules as market_rules
+from tradevantage.domain.market.entities import ExpertAdvisor, ExpertFilter
+from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.subscriptions import rules as subscription_rules
+from tradevantage.domain.subscriptions.access import AccessFacts
+from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import IssuedToken, RefreshClaims, RefreshToken, User
 from tradevantage.domain.users.service import INVALID_TOKEN
@@ -112,10 +118,121 @@ class InMemoryRefreshTokenRepository:
                 self.rows[token.id] = replace(token, revoked_at=at)
 
 
+class InMemoryExpertRepository:
+    """Stores EAs; `download_count` is computed from the subscriptions it is given, as the SQL one does."""
+
+    def __init__(self, subscriptions: InMemorySubscriptionRepository) -> None:
+        self.rows: dict[UUID, ExpertAdvisor] = {}
+        self._subscriptions = subscriptions
+
+    async def add(self, expert: ExpertAdvisor) -> None:
+        self._check_unique(expert)
+        self.rows[expert.id] = expert
+
+    async def update(self, expert: ExpertAdvisor) -> None:
+        self._check_unique(expert)
+        self.rows[expert.id] = expert
+
+    async def get_by_magic(self, magic_number: int) -> ExpertAdvisor | None:
+        found = next((e for e in self.rows.values() if e.magic_number == magic_number), None)
+        return None if found is None else self._counted(found)
+
+    async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
+        found = self.rows.get(expert_id)
+        return None if found is None else self._counted(found)
+
+    async def list(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
+        matching = [
+            self._counted(e)
+            for e in self.rows.values()
+            if (where.include_archived or not e.archived)
+            and (where.created_by is None or e.created_by == where.created_by)
+        ]
+        matching.sort(key=lambda e: getattr(e, ordering.field, None) or getattr(e.details, ordering.field))
+        if ordering.descending:
+            matching.reverse()
+        return Page(matching[page.offset : page.offset + page.size], len(matching), page)
+
+    def _counted(self, expert: ExpertAdvisor) -> ExpertAdvisor:
+        count = sum(1 for s in self._subscriptions.rows.values() if s.expert_id == expert.id)
+        return replace(expert, download_count=count)
+
+    def _check_unique(self, expert: ExpertAdvisor) -> None:
+        for other in self.rows.values():
+            if other.id == expert.id:
+                continue
+            if other.magic_number == expert.magic_number:
+                raise market_rules.magic_number_taken()
+            if other.created_by == expert.created_by and other.details.name == expert.details.name:
+                raise market_rules.name_taken()
+
+
+class InMemorySubscriptionRepository:
+    def __init__(self, users: InMemoryUserRepository) -> None:
+        self.rows: dict[UUID, Subscription] = {}
+        self.experts: InMemoryExpertRepository | None = None
+        self._users = users
+
+    async def add(self, subscription: Subscription) -> None:
+        if await self.find(subscription.user_id, subscription.expert_id) is not None:
+            raise subscription_rules.already_subscribed()
+        self.rows[subscription.id] = subscription
+
+    async def update(self, subscription: Subscription) -> None:
+        self.rows[subscription.id] = subscription
+
+    async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None:
+        return next((s for s in self.rows.values() if s.user_id == user_id and s.expert_id == expert_id), None)
+
+    async def view(self, subscription_id: UUID) -> SubscriptionView | None:
+        subscription = self.rows.get(subscription_id)
+        return None if subscription is None else self._view(subscription)
+
+    async def list(
+        self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
+    ) -> Page[SubscriptionView]:
+        views = [self._view(s) for s in self.rows.values()]
+        views = [
+            v
+            for v in views
+            if (subscriber is None or v.subscription.user_id == subscriber)
+            and (creator is None or v.expert.created_by == creator)
+        ]
+        views.sort(key=lambda v: v.subscription.subscribed_at, reverse=True)
+        return Page(views[page.offset : page.offset + page.size], len(views), page)
+
+    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
+        assert self.experts is not None
+        expert = next((e for e in self.experts.rows.values() if e.magic_number == magic_number), None)
+        if expert is None:
+            return AccessFacts(subscription=None, creator_email=None)
+        creator = self._users.rows[expert.created_by]
+        subscription = await self.find(user_id, expert.id)
+        return AccessFacts(
+            subscription=None if subscription is None else self._view(subscription), creator_email=creator.email
+        )
+
+    def _view(self, subscription: Subscription) -> SubscriptionView:
+        assert self.experts is not None
+        expert = self.experts.rows[subscription.expert_id]
+        summary = ExpertSummary(
+            id=expert.id,
+            magic_number=expert.magic_number,
+            name=expert.details.name,
+            version=expert.details.version,
+            created_by=expert.created_by,
+            archived=expert.archived,
+        )
+        return SubscriptionView(subscription, summary, self._users.rows[subscription.user_id].email)
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.users = InMemoryUserRepository()
         self.refresh_tokens = InMemoryRefreshTokenRepository()
+        self.subscriptions = InMemorySubscriptionRepository(self.users)
+        self.experts = InMemoryExpertRepository(self.subscriptions)
+        self.subscriptions.experts = self.experts
         self.commits = 0
         self.rollbacks = 0
 
