@@ -38,6 +38,8 @@ class Settings:
     db_max_overflow: int = 10
     migrate_on_start: bool = True
     max_body_bytes: int = 1024 * 1024
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -62,6 +64,8 @@ class Settings:
             db_pool_size=env.integer("DB_POOL_SIZE", 10),
             db_max_overflow=env.integer("DB_MAX_OVERFLOW", 10),
             migrate_on_start=env.boolean("MIGRATE_ON_START", is_sqlite(database_url)),
+            argon2_time_cost=env.integer("ARGON2_TIME_COST", 2),
+            argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),
         )
         return settings.with_secret()
 

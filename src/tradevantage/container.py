@@ -5,7 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from tradevantage.adapters.clock import SystemClock
-from tradevantage.adapters.hashing import Argon2PasswordHasher
+from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
 from tradevantage.adapters.persistence.database import DatabaseProbe, create_engine, create_session_factory
 from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
@@ -44,7 +44,10 @@ class Container(containers.DeclarativeContainer):
     migrator = providers.Factory(lambda s: Migrator(s.database_url), settings)
 
     clock = providers.Singleton(SystemClock)
-    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    password_hasher = providers.Singleton(
+        lambda s: Argon2PasswordHasher(Argon2Cost(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib)),
+        settings,
+    )
     jwt_settings = providers.Singleton(_jwt_settings, settings)
     token_codec = providers.Singleton(JwtTokenCodec, jwt_settings)
 

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import PASSWORD, RegistrationFactory
+from tradevantage.adapters.persistence.database import create_engine, create_session_factory
 from tradevantage.config import Settings
 from tradevantage.container import build_container
 from tradevantage.entrypoints.http.app import create_app
@@ -23,7 +24,16 @@ Client = AsyncTestClient[Litestar]
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, environment="test", jwt_secret=TEST_SECRET, migrate_on_start=False)
+    # Real Argon2id, at the lowest cost: the suite registers hundreds of accounts. The production
+    # cost is checked in tests/integration/test_password_hashing.py.
+    return Settings(
+        database_url=database_url,
+        environment="test",
+        jwt_secret=TEST_SECRET,
+        migrate_on_start=False,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+    )
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def bearer(tokens: dict[str, Any]) -> dict[str, str]:
 
 
 def assert_problem(response: Any, status: int, *fields: str) -> dict[str, Any]:
-    """The answer is problem details with a `detail` sentence, naming exactly `fields` if any."""
+    """The answer is problem details with a `detail` sentence, naming exactly `fields` (in any order) if any."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
@@ -62,5 +72,45 @@ def assert_problem(response: Any, status: int, *fields: str) -> dict[str, Any]:
     assert isinstance(body["detail"], str)
     assert body["detail"]
     if fields:
-        assert [error["field"] for error in body["errors"]] == list(fields)
+        assert sorted(error["field"] for error in body["errors"]) == sorted(fields)
+    return body
+
+
+async def signed_in(client: Client, role: str = "user") -> tuple[dict[str, Any], dict[str, str]]:
+    """A new account of `role` (admins made as the command line does) and its Authorization header."""
+    if role == "admin":
+        user = await make_admin(client)
+    else:
+        user = await register(client, role=role)
+    return user, bearer(await login(client, user["email"]))
+
+
+async def make_admin(client: Client) -> dict[str, Any]:
+    """As `tradevantage users create --role admin` does it. The app runs its own event loop in the
+    test client, so this uses an engine of the test's loop rather than the app's."""
+    container = client.app.state.container
+    payload = RegistrationFactory.build()
+    engine = create_engine(container.settings().database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            service = container.user_service(uow__session=session)
+            user = await service.create_account(payload.email, payload.full_name, PASSWORD, "admin")
+    finally:
+        await engine.dispose()
+    return {"id": str(user.id), "email": user.email}
+
+
+async def publish(client: Client, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    fields.setdefault("magic_number", RegistrationFactory.__random__.randint(1, 2**62))
+    fields.setdefault("name", f"EA {fields['magic_number']}")
+    response = await client.post("/api/experts/", json=fields, headers=headers)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def subscribe(client: Client, headers: dict[str, str], magic_number: int, **fields: Any) -> dict[str, Any]:
+    response = await client.post("/api/subscriptions/", json={"expert": magic_number, **fields}, headers=headers)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
     return body

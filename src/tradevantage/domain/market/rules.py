@@ -101,6 +101,17 @@ def _timeframes(value: Any) -> tuple[str, ...]:
 def _parameters(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("Expected a JSON object.")
+    return {key: _as_input_value(item) for key, item in value.items()}
+
+
+def _as_input_value(value: Any) -> Any:
+    """EA inputs are MQL doubles: fractional numbers are kept as floats, like the terminal reads them."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _as_input_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_input_value(item) for item in value]
     return value
 
 

@@ -1,0 +1,58 @@
+"""The hot paths read in a number of SQL statements that does not grow with the data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from tests.api.conftest import Client, publish, signed_in, subscribe
+
+
+@contextmanager
+def counted_statements(client: Client) -> Iterator[list[str]]:
+    """Every statement the app's own engine sends while the block runs."""
+    engine = client.app.state.container.engine()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # SQLite's explicit `BEGIN IMMEDIATE` is transaction control, not a query.
+        if not statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def grow_market(client: Client, author_headers: dict[str, str], experts: int, subscribers: int) -> None:
+    first = 1000 * experts
+    for magic in range(first, first + experts):
+        await publish(client, author_headers, magic_number=magic, price=0)
+    for _ in range(subscribers):
+        _, headers = await signed_in(client)
+        await subscribe(client, headers, first)
+
+
+async def test_trade_auth_and_list_page_statements_do_not_grow_with_rows(client: Client) -> None:
+    _, author = await signed_in(client, "programmer")
+    _, trader = await signed_in(client)
+    await publish(client, author, magic_number=1, price=0)
+    await subscribe(client, trader, 1)
+    counts = []
+    for experts, subscribers in ((2, 1), (12, 6)):
+        await grow_market(client, author, experts, subscribers)
+        with counted_statements(client) as auth_statements:
+            assert (await client.get("/api/trade-auth/1/", headers=trader)).status_code == 200
+        with counted_statements(client) as list_statements:
+            page = await client.get("/api/experts/?page_size=10&ordering=-download_count", headers=trader)
+            assert page.json()["count"] in (3, 15)
+        counts.append((len(auth_statements), len(list_statements)))
+
+    assert counts[0] == counts[1]
+    assert counts[0][0] == 1, f"trade-auth is one query: {auth_statements}"
+    assert counts[0][1] == 1, "a list page, its total and its download counts come in one query"
