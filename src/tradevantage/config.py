@@ -16,6 +16,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./tradevantage.db"
 SECRET_FILE_NAME = ".tradevantage-secret"
 MIN_SECRET_LENGTH = 32
 PRODUCTION = "production"
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 class ConfigurationError(Exception):
@@ -40,6 +41,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19 * 1024
+    workers: int = 1
 
     @property
     def is_production(self) -> bool:
@@ -57,15 +59,16 @@ class Settings:
             jwt_secret=env.text("JWT_SECRET", ""),
             jwt_issuer=env.text("JWT_ISSUER", "tradevantage"),
             jwt_audience=env.text("JWT_AUDIENCE", "tradevantage-api"),
-            access_token_lifetime=timedelta(minutes=env.integer("ACCESS_TOKEN_MINUTES", 15)),
-            refresh_token_lifetime=timedelta(days=env.integer("REFRESH_TOKEN_DAYS", 14)),
+            access_token_lifetime=timedelta(minutes=env.integer("ACCESS_TOKEN_MINUTES", 15, maximum=24 * 60)),
+            refresh_token_lifetime=timedelta(days=env.integer("REFRESH_TOKEN_DAYS", 14, maximum=365)),
             cors_origins=tuple(o.strip() for o in env.text("CORS_ORIGINS", "").split(",") if o.strip()),
-            log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            log_level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
             db_pool_size=env.integer("DB_POOL_SIZE", 10),
             db_max_overflow=env.integer("DB_MAX_OVERFLOW", 10),
             migrate_on_start=env.boolean("MIGRATE_ON_START", is_sqlite(database_url)),
-            argon2_time_cost=env.integer("ARGON2_TIME_COST", 2),
+            argon2_time_cost=env.integer("ARGON2_TIME_COST", 2, maximum=100),
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),
+            workers=env.integer("WORKERS", 1, maximum=64),
         )
         return settings.with_secret()
 
@@ -91,14 +94,20 @@ class _Env:
         value = self._environ.get(PREFIX + name, "").strip()
         return value or default
 
-    def integer(self, name: str, default: int) -> int:
+    def integer(self, name: str, default: int, maximum: int = 1_000_000) -> int:
         raw = self.text(name, str(default))
         try:
             value = int(raw)
         except ValueError:
             raise ConfigurationError(f"{PREFIX}{name} must be a whole number, not {raw!r}.") from None
-        if value < 1:
-            raise ConfigurationError(f"{PREFIX}{name} must be at least 1, not {value}.")
+        if not 1 <= value <= maximum:
+            raise ConfigurationError(f"{PREFIX}{name} must be from 1 to {maximum}, not {value}.")
+        return value
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.text(name, default).upper()
+        if value not in choices:
+            raise ConfigurationError(f"{PREFIX}{name} must be one of {', '.join(choices)}, not {value!r}.")
         return value
 
     def boolean(self, name: str, default: bool) -> bool:

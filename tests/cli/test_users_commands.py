@@ -111,3 +111,55 @@ def test_help_shows_examples() -> None:
     result = CliRunner().invoke(cli, ["users", "create", "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output
+
+
+UNREACHABLE = "Cannot use the database"
+UNUSABLE_URL = "is not a database this service can use"
+
+
+@pytest.mark.parametrize(
+    ("environment", "arguments", "reason"),
+    [
+        (
+            {"TRADEVANTAGE_DATABASE_URL": "postgresql+asyncpg://x@127.0.0.1:9/x"},
+            ["db", "upgrade"],
+            "Cannot use the database",
+        ),
+        ({"TRADEVANTAGE_DATABASE_URL": "garbage"}, ["db", "upgrade"], "is not a database this service can use"),
+        (
+            {"TRADEVANTAGE_DATABASE_URL": "sqlite:///plain.db"},
+            ["db", "upgrade"],
+            "is not a database this service can use",
+        ),
+        ({"TRADEVANTAGE_WORKERS": "abc"}, ["serve"], "TRADEVANTAGE_WORKERS must be a whole number"),
+        ({"TRADEVANTAGE_LOG_LEVEL": "loud"}, ["serve"], "TRADEVANTAGE_LOG_LEVEL must be one of"),
+        ({"TRADEVANTAGE_ACCESS_TOKEN_MINUTES": "99999999999999"}, ["db", "upgrade"], "must be from 1 to 1440"),
+    ],
+)
+def test_bad_settings_and_databases_end_with_a_one_line_reason(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, environment: dict[str, str], arguments: list[str], reason: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRADEVANTAGE_JWT_SECRET", "x" * 40)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    result = CliRunner().invoke(cli, arguments)
+
+    assert result.exit_code == 1
+    assert reason in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_users_create_on_a_database_never_migrated_says_to_migrate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRADEVANTAGE_JWT_SECRET", "x" * 40)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'never-migrated.db'}"
+    result = CliRunner().invoke(
+        cli,
+        ["--database-url", url, "users", "create", unique_email(), "--full-name", "A", "--password-stdin"],
+        input="secret-123",
+    )
+    assert result.exit_code == 1
+    assert "run `tradevantage db upgrade` first" in result.output

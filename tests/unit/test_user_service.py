@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import PASSWORD, UserFactory
 from tests.unit.fakes import FakeHasher, FakeTokenCodec, FakeUnitOfWork, FixedClock
-from tradevantage.domain.errors import AuthenticationFailed, Conflict, NotFound, ValidationFailed
+from tradevantage.domain.errors import AuthenticationFailed, Conflict, ValidationFailed
 from tradevantage.domain.users.entities import Role
 from tradevantage.domain.users.service import INVALID_CREDENTIALS, REUSED_TOKEN, UserService
 
@@ -223,11 +223,43 @@ async def test_update_profile_refuses_a_blank_name(service: UserService) -> None
     assert fields_of(error) == ["full_name"]
 
 
-async def test_profile_of_a_deactivated_user_is_not_found(service: UserService, uow: FakeUnitOfWork) -> None:
+async def test_a_deactivated_users_token_no_longer_authenticates(service: UserService, uow: FakeUnitOfWork) -> None:
     user = UserFactory.build(is_active=False)
     await uow.users.add(user)
-    with pytest.raises(NotFound):
-        await service.get_profile(user.id)
+    for use in (
+        service.get_profile(user.id),
+        service.update_profile(user.id, "New"),
+        service.change_password(user.id, PASSWORD, "another-secret-7"),
+    ):
+        with pytest.raises(AuthenticationFailed):
+            await use
+
+
+async def test_change_password_names_both_bad_fields(service: UserService) -> None:
+    user = await service.register("trader@example.com", "T", PASSWORD)
+    with pytest.raises(ValidationFailed) as error:
+        await service.change_password(user.id, "not-my-password", "123")
+    assert fields_of(error) == ["current_password", "new_password"]
+
+
+@pytest.mark.parametrize(
+    ("email", "full_name", "password", "bad"),
+    [
+        ("a\x00@example.com", "A", PASSWORD, "email"),
+        ("nul\x01@example.com", "A", PASSWORD, "email"),
+        ("İ" * 130 + "@example.com", "A", PASSWORD, "email"),
+        ("a@example.com", "A\x00B", PASSWORD, "full_name"),
+        ("a@example.com", "\u200b\u200b", PASSWORD, "full_name"),
+        ("a@example.com", "A\udcff", PASSWORD, "full_name"),
+        ("a@example.com", "A", "secret-\udca3-123", "password"),
+    ],
+)
+async def test_register_refuses_characters_that_cannot_be_stored(
+    service: UserService, email: str, full_name: str, password: str, bad: str
+) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        await service.register(email, full_name, password)
+    assert fields_of(error) == [bad]
 
 
 class _TransactionWatchingHasher(FakeHasher):

@@ -7,6 +7,7 @@ Clients send decimals as JSON numbers or strings and timestamps in ISO 8601 or M
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -117,3 +118,23 @@ def parse_positive_id(value: int | str, maximum: int = 2**63 - 1) -> int:
     if not 1 <= number <= maximum:
         raise ValueError(f"Must be from 1 to {maximum}.")
     return number
+
+
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def text_problem(text: str, multiline: bool = False) -> str | None:
+    """Why `text` cannot be stored as it is, or None: no control characters (line breaks and tabs
+    allowed in multi-line text), no lone surrogates (they are not valid Unicode)."""
+    for character in text:
+        category = unicodedata.category(character)
+        if category == "Cs":
+            return "Contains an invalid character (a lone surrogate)."
+        if category == "Cc" and not (multiline and character in _LINE_BREAKS):
+            return "Must not contain control characters."
+    return None
+
+
+def is_visible(text: str) -> bool:
+    """At least one character that shows: not only spaces, zero-width or format characters."""
+    return any(unicodedata.category(character)[0] in "LNPS" for character in text)

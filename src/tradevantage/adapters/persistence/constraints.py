@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from advanced_alchemy.exceptions import IntegrityError as RepositoryIntegrityError
 from sqlalchemy.exc import IntegrityError
 
 from tradevantage.domain.errors import Conflict
@@ -44,9 +43,19 @@ def unique_violations_as_conflicts() -> Iterator[None]:
     """Turn a violated unique constraint into the domain's `Conflict` for it; re-raise anything else."""
     try:
         yield
-    except (IntegrityError, RepositoryIntegrityError) as error:
-        message = f"{error} {error.__cause__}"
+    except IntegrityError as error:
+        message = " ".join(_describe(e) for e in (error, error.__cause__, getattr(error, "orig", None)))
         for rule in UNIQUE_RULES:
             if rule.matches(message):
                 raise rule.conflict() from None
         raise
+
+
+def _describe(error: BaseException | None) -> str:
+    """An error's message, never failing: some drivers' exceptions cannot be turned into a string."""
+    if error is None:
+        return ""
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001 - a broken __str__ must not hide the original error
+        return repr(error.args)

@@ -10,6 +10,9 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+CONNECT_TIMEOUT_SECONDS = 3
+DEFERRED_TRANSACTION = "tradevantage_deferred_transaction"
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -32,6 +35,10 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Asyn
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_timeout=5,
+        # Fail fast when the server does not answer, instead of asyncpg's 60 s.
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        # Parameters (password hashes, tokens) never reach the logs through an error message.
+        hide_parameters=True,
     )
 
 
@@ -46,15 +53,21 @@ class DatabaseProbe:
         self._engine = engine
 
     async def answers(self, within_seconds: float = 1.0) -> bool:
-        """True when the database runs a trivial query within `within_seconds`."""
-        try:
-            await asyncio.wait_for(self._ping(), within_seconds)
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
+        """True when the database runs a trivial query within `within_seconds`.
+
+        A ping stuck in a driver thread (SQLite waiting on a lock) is left to finish on its own:
+        the answer never waits longer than `within_seconds`.
+        """
+        ping = asyncio.ensure_future(self._ping())
+        done, _ = await asyncio.wait({ping}, timeout=within_seconds)
+        if not done:
+            ping.cancel()
             return False
-        return True
+        return ping.exception() is None
 
     async def _ping(self) -> None:
         async with self._engine.connect() as connection:
+            await connection.execution_options(**{DEFERRED_TRANSACTION: True})
             await connection.execute(text("SELECT 1"))
 
 
@@ -62,7 +75,7 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +92,8 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     def begin_immediate(connection: Any) -> None:
         # A deferred transaction that later writes fails at once with "database is locked"
         # when another writer got there first; taking the write lock up front makes it wait.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Connections that only read (the readiness probe) ask not to wait for writers.
+        deferred = connection.get_execution_options().get(DEFERRED_TRANSACTION, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine

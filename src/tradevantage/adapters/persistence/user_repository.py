@@ -21,7 +21,9 @@ class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
 class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._rows = _UserRows(session=session, auto_commit=False, auto_refresh=False)
+        # Unwrapped errors: a lost connection must stay a connection error (503), not become
+        # advanced-alchemy's IntegrityError; unique violations are translated below.
+        self._rows = _UserRows(session=session, auto_commit=False, auto_refresh=False, wrap_exceptions=False)
 
     async def add(self, user: User) -> None:
         with unique_violations_as_conflicts():

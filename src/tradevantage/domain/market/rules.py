@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from tradevantage.domain.errors import Conflict, FieldError, ValidationFailed
 from tradevantage.domain.market.entities import TIMEFRAMES, ExpertDetails
-from tradevantage.domain.values import parse_decimal, parse_positive_id
+from tradevantage.domain.values import is_visible, parse_decimal, parse_positive_id, text_problem
 
 REQUIRED = ("magic_number", "name")
 MAX_SYMBOL_LENGTH = 32
@@ -41,12 +41,14 @@ def build_details(raw: Mapping[str, Any], base: ExpertDetails | None = None) -> 
     return replace(base, **values)
 
 
-def _text(maximum: int, required: bool = False) -> Callable[[Any], str]:
+def _text(maximum: int, required: bool = False, multiline: bool = False) -> Callable[[Any], str]:
     def read(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError("Expected a string.")
         text = value.strip()
-        if required and not text:
+        if problem := text_problem(text, multiline):
+            raise ValueError(problem)
+        if required and not is_visible(text):
             raise ValueError("This field may not be blank.")
         if len(text) > maximum:
             raise ValueError(f"At most {maximum} characters.")
@@ -82,7 +84,7 @@ def _symbols(value: Any) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > MAX_SYMBOL_LENGTH:
             raise ValueError(f"Each symbol is a string of 1 to {MAX_SYMBOL_LENGTH} characters.")
-        if any(c.isspace() for c in item.strip()):
+        if any(c.isspace() for c in item.strip()) or text_problem(item):
             raise ValueError(f"Symbols contain no spaces: {item.strip()!r}.")
         symbols[item.strip()] = None
     return tuple(symbols)
@@ -123,14 +125,14 @@ def parse_magic_number(value: Any) -> int:
 _READERS: dict[str, Callable[[Any], Any]] = {
     "magic_number": parse_magic_number,
     "name": _text(100, required=True),
-    "description": _text(10_000),
+    "description": _text(10_000, multiline=True),
     "version": _text(32, required=True),
     "author": _text(150),
     "supported_pairs": _symbols,
     "timeframes": _timeframes,
     "minimum_deposit": _amount,
     "price": _amount,
-    "instructions": _text(20_000),
+    "instructions": _text(20_000, multiline=True),
     "image_url": _url,
     "file_url": _url,
     "parameters": _parameters,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tradevantage.domain.errors import Conflict, FieldError
+from tradevantage.domain.values import is_visible, text_problem
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
@@ -24,15 +25,18 @@ def email_key(email: str) -> str:
 
 
 def check_email(email: str) -> list[FieldError]:
-    if len(email) > EMAIL_MAX_LENGTH:
+    # The lower-cased form is what is stored and compared, and it can be longer ("İ" -> "i̇").
+    if len(email_key(email)) > EMAIL_MAX_LENGTH:
         return [FieldError("email", f"At most {EMAIL_MAX_LENGTH} characters.")]
-    if not _EMAIL.match(email):
+    if text_problem(email) or not _EMAIL.match(email):
         return [FieldError("email", "Enter a valid email address.")]
     return []
 
 
 def check_full_name(full_name: str, field: str = "full_name") -> list[FieldError]:
-    if not full_name:
+    if problem := text_problem(full_name):
+        return [FieldError(field, problem)]
+    if not is_visible(full_name):
         return [FieldError(field, "This field may not be blank.")]
     if len(full_name) > FULL_NAME_MAX_LENGTH:
         return [FieldError(field, f"At most {FULL_NAME_MAX_LENGTH} characters.")]
@@ -40,6 +44,8 @@ def check_full_name(full_name: str, field: str = "full_name") -> list[FieldError
 
 
 def check_password(password: str, email: str, field: str = "password") -> list[FieldError]:
+    if "\x00" in password or any(0xD800 <= ord(c) <= 0xDFFF for c in password):
+        return [FieldError(field, "Contains a character a password cannot hold (NUL or a lone surrogate).")]
     if len(password) < PASSWORD_MIN_LENGTH:
         return [FieldError(field, f"At least {PASSWORD_MIN_LENGTH} characters.")]
     if len(password) > PASSWORD_MAX_LENGTH:

@@ -7,13 +7,14 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from tradevantage.domain.clock import Clock
-from tradevantage.domain.errors import AuthenticationFailed, FieldError, NotFound, require_valid
+from tradevantage.domain.errors import AuthenticationFailed, FieldError, require_valid
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import RefreshClaims, RefreshToken, Role, TokenPair, User
 from tradevantage.domain.users.ports import AccountsUnitOfWork, PasswordHasher, TokenCodec
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 INVALID_TOKEN = "Token is invalid or expired."
+INACTIVE_ACCOUNT = "This account is no longer active."
 REUSED_TOKEN = "Refresh token was already used; every session of that sign-in is now signed out."
 
 
@@ -112,9 +113,10 @@ class UserService:
         """Change the password and sign out every session: all refresh tokens are revoked."""
         user = await self._active_user(user_id)
         await self._end_reads()
+        errors = rules.check_password(new_password, user.email, field="new_password")
         if not await self._hasher.verify(user.password_hash, current_password):
-            require_valid([FieldError("current_password", "Your current password is incorrect.")])
-        require_valid(rules.check_password(new_password, user.email, field="new_password"))
+            errors.insert(0, FieldError("current_password", "Your current password is incorrect."))
+        require_valid(errors)
         updated = replace(user, password_hash=await self._hasher.hash(new_password))
         await self._uow.users.update(updated)
         await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
@@ -128,9 +130,11 @@ class UserService:
         await self._uow.rollback()
 
     async def _active_user(self, user_id: UUID) -> User:
+        """The caller's account. One deleted or deactivated since the token was issued no longer
+        authenticates: that is a refused token (401), not a missing object."""
         user = await self._uow.users.get(user_id)
         if user is None or not user.is_active:
-            raise NotFound("User not found.")
+            raise AuthenticationFailed(INACTIVE_ACCOUNT)
         return user
 
     async def _issue_pair(self, user: User, family_id: UUID, now: datetime) -> TokenPair:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import click
 import uvicorn
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidRequestError, NoSuchModuleError
 
 from tradevantage.config import PREFIX, ConfigurationError, Settings
 from tradevantage.container import Container, build_container
@@ -38,7 +40,22 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context, ensure=True)
 
 
-@click.group()
+class _Commands(click.Group):
+    """Turns the errors a user can cause (bad settings, input, database URL) into a one-line reason."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            reason = explain(error)
+            if reason is None:
+                raise
+            raise click.ClickException(reason) from None
+
+
+@click.group(cls=_Commands)
 @click.option(
     "--database-url",
     metavar="URL",
@@ -66,12 +83,12 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=lambda: int(os.environ.get(PREFIX + "WORKERS", "1")),
+    default=None,
     show_default=f"{PREFIX}WORKERS or 1",
     help="Worker processes.",
 )
 @pass_context
-def serve(context: _Context, host: str, port: int, workers: int) -> None:
+def serve(context: _Context, host: str, port: int, workers: int | None) -> None:
     """Run the API server. The embedded SQLite database is created and migrated on first start.
 
     \b
@@ -87,13 +104,15 @@ def serve(context: _Context, host: str, port: int, workers: int) -> None:
         factory=True,
         host=host,
         port=port,
-        workers=workers,
+        workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
         loop="uvloop",
         http="httptools",
         proxy_headers=True,
         server_header=False,
         timeout_graceful_shutdown=20,
+        # Importing the app takes seconds on a small, busy machine: do not kill workers still starting.
+        timeout_worker_healthcheck=30,
     )
 
 
@@ -149,7 +168,7 @@ def create_user(context: _Context, email: str, full_name: str, role: str, passwo
 
 
 def run_with_user_service(container: Container, use: Callable[[UserService], Awaitable[T]]) -> T:
-    """Run one unit of work on the user service, turning domain errors into a one-line message."""
+    """Run one unit of work on the user service."""
 
     async def run() -> T:
         try:
@@ -158,8 +177,31 @@ def run_with_user_service(container: Container, use: Callable[[UserService], Awa
         finally:
             await container.engine().dispose()
 
-    try:
-        return asyncio.run(run())
-    except DomainError as error:
+    return asyncio.run(run())
+
+
+def explain(error: Exception) -> str | None:
+    """A one-line reason for an error the user can fix, or None for a bug (shown in full)."""
+    if isinstance(error, DomainError):
         reasons = "; ".join(f"{e.field}: {e.message}" for e in error.errors)
-        raise click.ClickException(f"{error.detail} {reasons}".strip()) from None
+        return f"{error.detail} {reasons}".strip()
+    if isinstance(error, ConfigurationError):
+        return str(error)
+    if isinstance(error, (ArgumentError, NoSuchModuleError, ModuleNotFoundError, InvalidRequestError)):
+        return (
+            f"{PREFIX}DATABASE_URL is not a database this service can use ({_first_line(error)}). "
+            "Use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user:password@host:5432/name."
+        )
+    if isinstance(error, DBAPIError) and _MISSING_TABLE.search(str(error.orig)):
+        return "The database has no schema yet: run `tradevantage db upgrade` first."
+    if isinstance(error, (DBAPIError, OSError)):
+        return f"Cannot use the database: {_first_line(error)}"
+    return None
+
+
+_MISSING_TABLE = re.compile(r"no such table|relation .* does not exist", re.IGNORECASE)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

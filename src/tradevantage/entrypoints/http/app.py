@@ -10,7 +10,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from tradevantage import __version__
 from tradevantage.container import Container, build_container
-from tradevantage.entrypoints.http.auth import build_jwt_auth
+from tradevantage.entrypoints.http.auth import build_jwt_auth, security_per_route
 from tradevantage.entrypoints.http.body import TolerantRequest
 from tradevantage.entrypoints.http.controllers.accounts_controller import AccountsController
 from tradevantage.entrypoints.http.controllers.experts_controller import ExpertsController
@@ -44,7 +44,7 @@ def create_app(container: Container | None = None) -> Litestar:
         exception_handlers=exception_handlers(),
         request_class=TolerantRequest,
         request_max_body_size=settings.max_body_bytes,
-        on_app_init=[auth.on_app_init],
+        on_app_init=[auth.on_app_init, security_per_route],
         on_shutdown=[close_database],
         state=State({"container": container}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,

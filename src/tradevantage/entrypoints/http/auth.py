@@ -5,14 +5,31 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
-from litestar.security.jwt import JWTAuth, Token
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.openapi.spec import SecurityRequirement
+from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from tradevantage.config import Settings
 from tradevantage.domain.users.entities import Principal, Role, TokenKind
 
 PUBLIC = {"exclude_from_auth": True}
 """Handler `opt` of the routes anyone may call."""
+SCHEME_NAME = "BearerToken"
+BEARER: list[SecurityRequirement] = [{SCHEME_NAME: []}]
+"""The OpenAPI `security` of the routes that need an access token."""
+
+
+class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
+    """Litestar's JWT check, taking the token only from an `Authorization: Bearer …` header."""
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        scheme, _, token = connection.headers.get(self.auth_header, "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException("An access token is required: Authorization: Bearer <token>.")
+        return await self.authenticate_token(encoded_token=token.strip(), connection=connection)
 
 
 async def principal_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
@@ -36,4 +53,14 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
         default_token_expiration=settings.access_token_lifetime,
         exclude=["^/schema"],
         description="An access token from POST /api/login/.",
+        openapi_security_scheme_name=SCHEME_NAME,
+        authentication_middleware_class=BearerAuthenticationMiddleware,
     )
+
+
+def security_per_route(app_config: AppConfig) -> AppConfig:
+    """Drop the schema-wide security requirement the JWT backend adds: public routes need none,
+    and the others declare `BEARER` themselves."""
+    if app_config.openapi_config is not None:
+        app_config.openapi_config.security = None
+    return app_config

@@ -10,6 +10,8 @@ from litestar import Request
 from litestar.exceptions import ClientException
 from litestar.types import Empty
 
+from tradevantage.domain.errors import FieldError, ValidationFailed
+
 EMPTY_BODY = "A JSON request body is required."
 _UTF8_BOM = "\ufeff"
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
@@ -33,9 +35,35 @@ def decode_json_body(raw: bytes) -> Any:
         except UnicodeDecodeError:
             raise ClientException("The request body is neither UTF-8 nor Windows-1252 text.") from None
     try:
-        return _DECODER.decode(text.removeprefix(_UTF8_BOM))
+        document = _DECODER.decode(text.removeprefix(_UTF8_BOM))
     except msgspec.DecodeError as error:
-        raise ClientException(f"Malformed JSON: {error}.") from None
+        message = str(error)
+        if "truncated" in message:
+            message = f"the body ends before the JSON does (at byte {len(body)})"
+        raise ClientException(f"Malformed JSON: {message}.") from None
+    except RecursionError:
+        raise ClientException("Malformed JSON: nested too deeply.") from None
+    _refuse_nul_characters(document)
+    return document
+
+
+def _refuse_nul_characters(document: Any) -> None:
+    """No database column can hold a NUL character; say which field carries one."""
+    if not isinstance(document, dict):
+        return
+    fields = [key for key, value in document.items() if _holds_nul(value)]
+    if fields:
+        raise ValidationFailed([FieldError(field, "Must not contain NUL (\\u0000) characters.") for field in fields])
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class TolerantRequest(Request[Any, Any, Any]):

@@ -11,6 +11,8 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from tradevantage.domain.errors import (
     AuthenticationFailed,
@@ -91,6 +93,11 @@ def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dic
     return problem(status, detail, headers=headers)
 
 
+def _database_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    logger.warning("Database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
+    return problem(503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})
+
+
 def _unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(500, "The server failed to handle this request. It has been logged.")
@@ -104,6 +111,12 @@ def _unauthorized_detail(detail: str) -> str:
 
 def exception_handlers() -> ExceptionHandlersMap:
     return {
+        # Raised when the database cannot be reached, drops the connection or times out.
+        OperationalError: _database_unavailable,
+        InterfaceError: _database_unavailable,
+        DisconnectionError: _database_unavailable,
+        PoolTimeout: _database_unavailable,
+        OSError: _database_unavailable,
         DomainError: _domain_error,
         ValidationException: _validation_error,
         HTTPException: _http_error,

@@ -29,17 +29,17 @@ class AccountsController(Controller):
         user = await user_service.register(data.email, data.full_name, data.password, data.role)
         return UserResponse.of(user)
 
-    @post("/login", status_code=HTTP_200_OK, responses=problem_responses(400, 401))
+    @post("/login", status_code=HTTP_200_OK, responses=problem_responses(413, 400, 401))
     async def login(self, data: JSONBody[LoginRequest], user_service: Users) -> TokenResponse:
         """Exchange email and password for an access and a refresh token."""
         return TokenResponse.of(await user_service.authenticate(data.email, data.password))
 
-    @post("/login/refresh", status_code=HTTP_200_OK, responses=problem_responses(400, 401))
+    @post("/login/refresh", status_code=HTTP_200_OK, responses=problem_responses(413, 400, 401))
     async def refresh(self, data: JSONBody[RefreshRequest], user_service: Users) -> TokenResponse:
         """Rotate a refresh token. Reusing a rotated one signs out its whole family."""
         return TokenResponse.of(await user_service.refresh(data.refresh))
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(400, 401))
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(413, 400, 401))
     async def logout(self, data: JSONBody[RefreshRequest], user_service: Users) -> None:
         """Revoke a refresh token and every token rotated from the same sign-in."""
         await user_service.logout(data.refresh)

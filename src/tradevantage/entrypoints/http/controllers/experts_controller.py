@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from tradevantage.domain.market.entities import ExpertFilter
 from tradevantage.domain.pagination import PageRequest
+from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Experts
 from tradevantage.entrypoints.http.listing import filter_time, page_links
 from tradevantage.entrypoints.http.schemas.market import ExpertPage, ExpertResponse, ExpertWrite
@@ -19,6 +20,7 @@ from tradevantage.entrypoints.http.schemas.problems import problem_responses
 class ExpertsController(Controller):
     path = "/api/experts"
     tags = ["market"]
+    security = BEARER
 
     @get("/", responses=problem_responses(400, 401, 404))
     async def list_experts(
@@ -53,7 +55,7 @@ class ExpertsController(Controller):
             results=[ExpertResponse.of(expert) for expert in result.items],
         )
 
-    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(400, 401, 403, 409))
+    @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(413, 400, 401, 403, 409))
     async def publish(self, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts) -> ExpertResponse:
         """Publish an EA: programmers and admins."""
         return ExpertResponse.of(await expert_service.publish(principal, data.given()))
@@ -63,14 +65,14 @@ class ExpertsController(Controller):
         """One EA by magic number; archived ones stay readable."""
         return ExpertResponse.of(await expert_service.find(magic_number))
 
-    @put("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
+    @put("/{magic_number:str}", responses=problem_responses(413, 400, 401, 403, 404, 409))
     async def replace(
         self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
     ) -> ExpertResponse:
         """Replace an EA's details: its creator or an admin."""
         return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=False))
 
-    @patch("/{magic_number:str}", responses=problem_responses(400, 401, 403, 404, 409))
+    @patch("/{magic_number:str}", responses=problem_responses(413, 400, 401, 403, 404, 409))
     async def amend(
         self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
     ) -> ExpertResponse:

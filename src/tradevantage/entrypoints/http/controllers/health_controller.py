@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, head
 from litestar.datastructures import State
 
 from tradevantage.entrypoints.http.auth import PUBLIC
@@ -28,6 +28,10 @@ class HealthController(Controller):
     async def live(self) -> HealthStatus:
         """The process serves requests. Touches no database."""
         return HealthStatus(status="ok")
+
+    @head("/", include_in_schema=False)
+    async def live_head(self) -> None:
+        """HEAD for load balancers that probe with it."""
 
     @get("/ready", responses=problem_responses(503))
     async def ready(self, state: State) -> Response[Any]:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from tradevantage.domain.pagination import PageRequest
+from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Now, Subscriptions
 from tradevantage.entrypoints.http.listing import filter_time, page_links
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
@@ -24,6 +25,7 @@ from tradevantage.entrypoints.http.schemas.subscriptions import (
 class SubscriptionsController(Controller):
     path = "/api/subscriptions"
     tags = ["subscriptions"]
+    security = BEARER
 
     @get("/", responses=problem_responses(400, 401, 403, 404))
     async def list_subscriptions(
@@ -50,7 +52,7 @@ class SubscriptionsController(Controller):
             results=[SubscriptionResponse.of(view, now) for view in result.items],
         )
 
-    @post("/", responses={**problem_responses(400, 401, 404, 409)})
+    @post("/", responses=problem_responses(400, 401, 404, 409, 413))
     async def subscribe(
         self, data: JSONBody[SubscribeRequest], principal: Caller, subscription_service: Subscriptions, now: Now
     ) -> Response[SubscriptionResponse]:
@@ -65,7 +67,7 @@ class SubscriptionsController(Controller):
     ) -> SubscriptionResponse:
         return SubscriptionResponse.of(await subscription_service.show(principal, subscription_id), now)
 
-    @patch("/{subscription_id:str}", responses=problem_responses(400, 401, 404))
+    @patch("/{subscription_id:str}", responses=problem_responses(413, 400, 401, 404))
     async def change(
         self,
         subscription_id: FromPath[str],
@@ -92,7 +94,9 @@ class SubscriptionsController(Controller):
         """The same as cancel; the record is kept."""
         await subscription_service.cancel(principal, subscription_id)
 
-    @post("/{subscription_id:str}/payments", status_code=HTTP_200_OK, responses=problem_responses(400, 401, 403, 404))
+    @post(
+        "/{subscription_id:str}/payments", status_code=HTTP_200_OK, responses=problem_responses(413, 400, 401, 403, 404)
+    )
     async def record_payment(
         self,
         subscription_id: FromPath[str],

@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery
 
 from tradevantage.domain.subscriptions.access import SubscriptionAccess
 from tradevantage.domain.values import format_timestamp
+from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Now, Subscriptions
 from tradevantage.entrypoints.http.problems import problem
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
@@ -18,6 +19,7 @@ from tradevantage.entrypoints.http.schemas.subscriptions import TradeAuthRespons
 class TradeAuthController(Controller):
     path = "/api/trade-auth"
     tags = ["ea-bridge"]
+    security = BEARER
 
     @get("/{magic_number:str}", responses=problem_responses(401, 402, 403, 404, 410))
     async def check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 import msgspec
@@ -14,7 +15,8 @@ class RegisterRequest(msgspec.Struct):
     email: str
     full_name: str
     password: str
-    role: str = "user"
+    role: Literal["user", "programmer", "admin"] = "user"
+    """`admin` is refused: administrators are made from the command line."""
 
 
 class LoginRequest(msgspec.Struct):
@@ -39,7 +41,7 @@ class UserResponse(msgspec.Struct):
     id: UUID
     email: str
     full_name: str
-    role: str
+    role: Literal["user", "programmer", "admin"]
     date_joined: str
 
     @classmethod

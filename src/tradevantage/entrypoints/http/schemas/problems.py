@@ -28,6 +28,7 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
             data_container=ProblemDetails,
             description=HTTPStatus(status).phrase,
             media_type="application/problem+json",
+            generate_examples=False,
         )
         for status in statuses
     }
