@@ -185,3 +185,20 @@ async def test_change_binds_an_account(
     denied = await subscriptions.check_access(trader, expert.magic_number, account_number="999")
     allowed = await subscriptions.check_access(trader, expert.magic_number, account_number="5551234")
     assert (denied.decision, allowed.decision) == (SubscriptionAccess.OTHER_ACCOUNT, SubscriptionAccess.ACTIVE)
+
+
+async def test_subscribing_again_to_a_lapsed_free_expert_renews_it(
+    subscriptions: SubscriptionService, uow: FakeUnitOfWork, author: Principal, clock: FixedClock
+) -> None:
+    expert = await expert_of(uow, author, price="0")
+    trader = await principal(uow)
+    first = await subscriptions.subscribe(trader, expert.magic_number)
+    with pytest.raises(Conflict):
+        await subscriptions.subscribe(trader, expert.magic_number)
+    clock.advance(31 * DAY)
+
+    renewed = await subscriptions.subscribe(trader, expert.magic_number)
+
+    assert renewed.created is False
+    assert renewed.view.subscription.id == first.view.subscription.id
+    assert renewed.view.subscription.expires_at == clock.now() + 30 * DAY

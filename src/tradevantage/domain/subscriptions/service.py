@@ -15,7 +15,7 @@ from tradevantage.domain.market.service import magic_from_path
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions import rules
 from tradevantage.domain.subscriptions.access import SubscriptionAccess, decide_access
-from tradevantage.domain.subscriptions.entities import Subscription, SubscriptionView
+from tradevantage.domain.subscriptions.entities import Subscription, SubscriptionStatus, SubscriptionView
 from tradevantage.domain.subscriptions.ports import SubscriptionsUnitOfWork
 from tradevantage.domain.users.entities import Principal, Role
 
@@ -57,11 +57,15 @@ class SubscriptionService:
                 [FieldError("expert", "This Expert Advisor is archived.")],
             )
         existing = await self._uow.subscriptions.find(caller.id, expert.id)
-        if existing is not None and existing.cancelled_at is None:
-            raise rules.already_subscribed()
         now = self._clock.now()
         if existing is not None:
+            lapsed_free = expert.is_free and existing.status(now) is not SubscriptionStatus.ACTIVE
+            if existing.cancelled_at is None and not lapsed_free:
+                raise rules.already_subscribed()
             resumed = replace(existing, cancelled_at=None, account_number=account or existing.account_number)
+            if lapsed_free:
+                # Nobody pays for a free EA: subscribing again is how its 30 days are renewed.
+                resumed = replace(resumed, expires_at=rules.first_term_end(True, now))
             await self._uow.subscriptions.update(resumed)
             return SubscribeResult(await self._commit_and_view(resumed.id), created=False)
         subscription = Subscription(
