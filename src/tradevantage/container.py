@@ -13,6 +13,7 @@ from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.subscriptions.service import SubscriptionService
+from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.service import UserService
 
 
@@ -61,6 +62,7 @@ class Container(containers.DeclarativeContainer):
     )
     expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
     subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)
+    trade_service = providers.Factory(TradeService, uow=unit_of_work, clock=clock)
 
 
 def build_container(settings: Settings | None = None) -> Container:

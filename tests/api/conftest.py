@@ -114,3 +114,24 @@ async def subscribe(client: Client, headers: dict[str, str], magic_number: int, 
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+async def trader_with_free_expert(
+    client: Client, magic_number: int = 123, **subscription: Any
+) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+    """A trader subscribed (active) to a free EA: their headers, the EA, the subscription."""
+    _, author = await signed_in(client, "programmer")
+    expert = await publish(client, author, magic_number=magic_number, price=0)
+    _, headers = await signed_in(client)
+    return headers, expert, await subscribe(client, headers, magic_number, **subscription)
+
+
+async def report(client: Client, headers: dict[str, str], expected: int = 201, **fields: Any) -> dict[str, Any]:
+    fields.setdefault("expert", 123)
+    fields.setdefault("ticker", "EURUSD")
+    fields.setdefault("direction", "BUY")
+    fields.setdefault("lot_size", "0.10")
+    response = await client.post("/api/trade/", json=fields, headers=headers)
+    assert response.status_code == expected, response.text
+    body: dict[str, Any] = response.json()
+    return body

@@ -141,7 +141,7 @@ class InMemoryExpertRepository:
         found = self.rows.get(expert_id)
         return None if found is None else self._counted(found)
 
-    async def list(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
+    async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         matching = [
             self._counted(e)
             for e in self.rows.values()
@@ -188,7 +188,7 @@ class InMemorySubscriptionRepository:
         subscription = self.rows.get(subscription_id)
         return None if subscription is None else self._view(subscription)
 
-    async def list(
+    async def list_page(
         self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
     ) -> Page[SubscriptionView]:
         views = [self._view(s) for s in self.rows.values()]

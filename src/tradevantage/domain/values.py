@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 MAX_DECIMAL_PLACES = 8
-# NUMERIC(20, 8): twelve digits before the point.
-DECIMAL_LIMIT = Decimal(10) ** 12
+# Ten digits before the point: ten billion, with eight places, fits a 64-bit count of 10^-8 units.
+DECIMAL_LIMIT = Decimal(10) ** 10
 _TWO_PLACES = Decimal("0.01")
 _METATRADER_TIME = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
 

@@ -50,7 +50,7 @@ class SqlExpertRepository:
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
         return await self._one(_selected().where(ExpertRow.id == expert_id))
 
-    async def list(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
+    async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         statement = _selected().where(*_conditions(where))
         statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id))
         rows, total = await fetch_page(self._session, statement, page)

@@ -9,9 +9,11 @@ from uuid import UUID
 
 from advanced_alchemy.base import convention
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tradevantage.adapters.persistence.types import Money
 
 
 class Base(DeclarativeBase):
@@ -46,8 +48,7 @@ class RefreshTokenRow(Base):
 
 
 JSON_VALUE = JSON().with_variant(JSONB(), "postgresql")
-MONEY = Numeric(20, 8)
-"""Exact on PostgreSQL; SQLite keeps about 15 significant digits."""
+MONEY = Money()
 
 
 class ExpertRow(Base):
@@ -85,3 +86,34 @@ class SubscriptionRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     account_number: Mapped[str | None] = mapped_column(String(32))
     broker_utc_offset: Mapped[int | None] = mapped_column(Integer)
+
+
+class TradeRow(Base):
+    __tablename__ = "trades"
+    __table_args__ = (
+        UniqueConstraint("user_id", "ticket_number", name="uq_trades_user_id_ticket_number"),
+        # "This user's trades, newest first" and the statistics' walk in closing order.
+        Index("ix_trades_user_id_open_time_id", "user_id", "open_time", "id"),
+        Index("ix_trades_user_id_close_time_id", "user_id", "close_time", "id"),
+    )
+
+    user_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("users.id"))
+    expert_id: Mapped[UUID] = mapped_column(GUID, ForeignKey("experts.id"), index=True)
+    ticket_number: Mapped[int] = mapped_column(BigInteger)
+    ticker: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(String(4))
+    lot_size: Mapped[Decimal] = mapped_column(MONEY)
+    open_time: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    open_time_stamped_by_server: Mapped[bool] = mapped_column(Boolean)
+    close_time: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    open_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    close_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    stop_loss: Mapped[Decimal | None] = mapped_column(MONEY)
+    take_profit: Mapped[Decimal | None] = mapped_column(MONEY)
+    commission: Mapped[Decimal] = mapped_column(MONEY)
+    swap: Mapped[Decimal] = mapped_column(MONEY)
+    profit: Mapped[Decimal] = mapped_column(MONEY)
+    account_number: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

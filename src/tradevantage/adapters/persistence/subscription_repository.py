@@ -65,7 +65,7 @@ class SqlSubscriptionRepository:
         row = (await self._session.execute(_views().where(SubscriptionRow.id == subscription_id))).first()
         return None if row is None else _view(row)
 
-    async def list(
+    async def list_page(
         self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
     ) -> Page[SubscriptionView]:
         statement = _views()

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradevantage.adapters.persistence.expert_repository import SqlExpertRepository
 from tradevantage.adapters.persistence.refresh_token_repository import SqlRefreshTokenRepository
 from tradevantage.adapters.persistence.subscription_repository import SqlSubscriptionRepository
+from tradevantage.adapters.persistence.trade_repository import SqlTradeRepository
 from tradevantage.adapters.persistence.user_repository import SqlUserRepository
 
 
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
         self.refresh_tokens = SqlRefreshTokenRepository(session)
         self.experts = SqlExpertRepository(session)
         self.subscriptions = SqlSubscriptionRepository(session)
+        self.trades = SqlTradeRepository(session)
 
     async def commit(self) -> None:
         await self._session.commit()

@@ -25,7 +25,7 @@ class ExpertRepository(Protocol):
 
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None: ...
 
-    async def list(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
+    async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         """One page with `download_count`s, in a number of statements that does not grow with the page."""
         ...
 

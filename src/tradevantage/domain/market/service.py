@@ -53,7 +53,7 @@ class ExpertService:
         """The market list: archived EAs hidden; `owned` narrows it to the caller's own."""
         order = Ordering.parse(ordering, EXPERT_ORDERINGS, DEFAULT_EXPERT_ORDERING)
         where = replace(where, include_archived=False, created_by=caller.id if owned else None)
-        result = await self._uow.experts.list(where, order, page)
+        result = await self._uow.experts.list_page(where, order, page)
         return result.or_not_found()
 
     async def revise(

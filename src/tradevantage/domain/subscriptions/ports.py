@@ -22,7 +22,7 @@ class SubscriptionRepository(Protocol):
 
     async def view(self, subscription_id: UUID) -> SubscriptionView | None: ...
 
-    async def list(
+    async def list_page(
         self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
     ) -> Page[SubscriptionView]:
         """Subscriptions of a subscriber, or to the EAs of a creator, newest first."""

@@ -80,13 +80,13 @@ class SubscriptionService:
         return SubscribeResult(await self._commit_and_view(subscription.id), created=True)
 
     async def list_own(self, caller: Principal, page: PageRequest) -> Page[SubscriptionView]:
-        return (await self._uow.subscriptions.list(page, subscriber=caller.id)).or_not_found()
+        return (await self._uow.subscriptions.list_page(page, subscriber=caller.id)).or_not_found()
 
     async def list_managed(self, caller: Principal, page: PageRequest) -> Page[SubscriptionView]:
         """Subscriptions to the EAs the caller created: programmers and admins only."""
         if caller.role not in (Role.PROGRAMMER, Role.ADMIN):
             raise PermissionDenied("Only programmers and admins manage subscriptions to their Expert Advisors.")
-        return (await self._uow.subscriptions.list(page, creator=caller.id)).or_not_found()
+        return (await self._uow.subscriptions.list_page(page, creator=caller.id)).or_not_found()
 
     async def show(self, caller: Principal, subscription_id: UUID | str) -> SubscriptionView:
         return await self._own_view(caller, subscription_id)

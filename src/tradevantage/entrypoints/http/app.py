@@ -18,6 +18,7 @@ from tradevantage.entrypoints.http.controllers.health_controller import HealthCo
 from tradevantage.entrypoints.http.controllers.profile_controller import ProfileController
 from tradevantage.entrypoints.http.controllers.subscriptions_controller import SubscriptionsController
 from tradevantage.entrypoints.http.controllers.trade_auth_controller import TradeAuthController
+from tradevantage.entrypoints.http.controllers.trades_controller import TradesController
 from tradevantage.entrypoints.http.dependencies import dependencies
 from tradevantage.entrypoints.http.problems import exception_handlers
 
@@ -38,6 +39,7 @@ def create_app(container: Container | None = None) -> Litestar:
             ExpertsController,
             SubscriptionsController,
             TradeAuthController,
+            TradesController,
             HealthController,
         ],
         dependencies=dependencies,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradevantage.container import Container
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.subscriptions.service import SubscriptionService
+from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.entities import Principal
 from tradevantage.domain.users.service import UserService
 
@@ -40,6 +41,10 @@ def provide_subscription_service(state: State, db_session: NamedDependency[Async
     return container_of(state).subscription_service(uow__session=db_session)
 
 
+def provide_trade_service(state: State, db_session: NamedDependency[AsyncSession]) -> TradeService:
+    return container_of(state).trade_service(uow__session=db_session)
+
+
 def provide_now(state: State) -> datetime:
     """The request's instant, from the container's clock (so tests can pin it)."""
     return container_of(state).clock().now()
@@ -53,6 +58,7 @@ Users: TypeAlias = NamedDependency[UserService]
 """The accounts service of this request."""
 Experts: TypeAlias = NamedDependency[ExpertService]
 Subscriptions: TypeAlias = NamedDependency[SubscriptionService]
+Trades: TypeAlias = NamedDependency[TradeService]
 Now: TypeAlias = NamedDependency[datetime]
 Caller: TypeAlias = NamedDependency[Principal]
 """Who is calling, from the access token."""
@@ -62,6 +68,7 @@ dependencies = {
     "user_service": Provide(provide_user_service, sync_to_thread=False),
     "expert_service": Provide(provide_expert_service, sync_to_thread=False),
     "subscription_service": Provide(provide_subscription_service, sync_to_thread=False),
+    "trade_service": Provide(provide_trade_service, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
 }

@@ -12,13 +12,15 @@ from advanced_alchemy.types import GUID, DateTimeUTC
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
+from tradevantage.adapters.persistence.types import Money
+
 revision = "0002_market"
 down_revision = "0001_accounts"
 branch_labels = None
 depends_on = None
 
 JSON_VALUE = sa.JSON().with_variant(JSONB(), "postgresql")
-MONEY = sa.Numeric(20, 8)
+MONEY = Money()
 
 
 def upgrade() -> None:

@@ -1,0 +1,244 @@
+"""Trades in SQL: an atomic insert-if-absent for reports, and statistics computed by the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tradevantage.adapters.persistence.models import ExpertRow, TradeRow, UserRow
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
+from tradevantage.adapters.persistence.types import Money
+from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.trades.entities import (
+    ZERO,
+    DayResult,
+    Direction,
+    ExpertResult,
+    ResultTotals,
+    TickerResult,
+    Trade,
+    TradeFilter,
+    TradeStatus,
+    TradeView,
+)
+
+MONEY = Money()
+RESULT = type_coerce(TradeRow.profit + TradeRow.commission + TradeRow.swap, MONEY)
+"""A trade's result: profit + commission + swap."""
+CLOSED = TradeRow.close_time.is_not(None)
+_ORDER_COLUMNS: dict[str, Column] = {
+    "open_time": TradeRow.open_time,
+    "close_time": TradeRow.close_time,
+    "profit": TradeRow.profit,
+    "lot_size": TradeRow.lot_size,
+}
+_TRADE_FIELDS = (
+    "id",
+    "user_id",
+    "expert_id",
+    "ticket_number",
+    "ticker",
+    "lot_size",
+    "open_time",
+    "open_time_stamped_by_server",
+    "created_at",
+    "updated_at",
+    "close_time",
+    "open_price",
+    "close_price",
+    "stop_loss",
+    "take_profit",
+    "commission",
+    "swap",
+    "profit",
+    "account_number",
+    "comment",
+)
+
+
+class SqlTradeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def add_if_absent(self, trade: Trade) -> bool:
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(TradeRow)
+            .values(**_values(trade))
+            .on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
+            .returning(TradeRow.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def update(self, trade: Trade) -> None:
+        values = _values(trade)
+        del values["id"]
+        await self._session.execute(update(TradeRow).where(TradeRow.id == trade.id).values(**values))
+
+    async def get(self, user_id: UUID, trade_id: UUID) -> TradeView | None:
+        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.id == trade_id))
+
+    async def get_by_ticket(self, user_id: UUID, ticket_number: int) -> TradeView | None:
+        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.ticket_number == ticket_number))
+
+    async def list_page(
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
+    ) -> Page[TradeView]:
+        statement = _views().where(*_conditions(user_id, where))
+        statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id))
+        rows, total = await fetch_page(self._session, statement, page)
+        return Page([_view(row) for row in rows], total, page)
+
+    async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
+        wins, losses = and_(CLOSED, RESULT > 0), and_(CLOSED, RESULT < 0)
+        statement = select(
+            func.count(TradeRow.id),
+            func.count(TradeRow.close_time),
+            func.sum(TradeRow.lot_size),
+            func.sum(case((CLOSED, RESULT))),
+            func.count(case((wins, 1))),
+            func.count(case((losses, 1))),
+            func.sum(case((wins, RESULT))),
+            func.sum(case((losses, RESULT))),
+            func.max(case((wins, RESULT))),
+            func.min(case((losses, RESULT))),
+        ).where(*_conditions(user_id, where))
+        row = (await self._session.execute(statement)).one()
+        trades, closed, lots, net, win_count, loss_count, gross_profit, gross_loss, largest_win, largest_loss = row
+        return ResultTotals(
+            trades=trades,
+            open_trades=trades - closed,
+            closed_trades=closed,
+            total_lots=lots or ZERO,
+            net_profit=net or ZERO,
+            wins=win_count,
+            losses=loss_count,
+            gross_profit=gross_profit or ZERO,
+            gross_loss=gross_loss or ZERO,
+            largest_win=largest_win,
+            largest_loss=largest_loss,
+            max_drawdown=await self._max_drawdown(user_id, where),
+        )
+
+    async def _max_drawdown(self, user_id: UUID, where: TradeFilter) -> Any:
+        """The largest fall of the running result from its peak (the peak starting at zero), closed
+        trades taken in closing order, ties by id: two window functions over the closing-time index."""
+        walk = (TradeRow.close_time, TradeRow.id)
+        running = (
+            select(
+                TradeRow.close_time,
+                TradeRow.id,
+                type_coerce(func.sum(RESULT).over(order_by=walk), MONEY).label("running"),
+            )
+            .where(CLOSED, *_conditions(user_id, where))
+            .subquery()
+        )
+        peaks = select(
+            running.c.running,
+            type_coerce(func.max(running.c.running).over(order_by=(running.c.close_time, running.c.id)), MONEY).label(
+                "peak"
+            ),
+        ).subquery()
+        peak_from_zero = case((peaks.c.peak > 0, peaks.c.peak), else_=type_coerce(0, MONEY))
+        fall = type_coerce(peak_from_zero - peaks.c.running, MONEY)
+        drawdown = await self._session.scalar(select(type_coerce(func.max(fall), MONEY)))
+        return drawdown or ZERO
+
+    async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
+        statement = (
+            select(ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), func.sum(RESULT))
+            .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
+            .where(CLOSED, *_conditions(user_id, where))
+            .group_by(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name)
+        )
+        rows = (await self._session.execute(statement)).all()
+        return [ExpertResult(magic_number=m, name=n, trades=c, net_profit=s) for m, n, c, s in rows]
+
+    async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
+        statement = (
+            select(TradeRow.ticker, func.count(TradeRow.id), func.sum(RESULT))
+            .where(CLOSED, *_conditions(user_id, where))
+            .group_by(TradeRow.ticker)
+        )
+        rows = (await self._session.execute(statement)).all()
+        return [TickerResult(ticker=t, trades=c, net_profit=s) for t, c, s in rows]
+
+    async def results_by_day(self, user_id: UUID, where: TradeFilter) -> list[DayResult]:
+        day = self._utc_date(TradeRow.close_time)
+        statement = select(day, func.sum(RESULT)).where(CLOSED, *_conditions(user_id, where)).group_by(day)
+        rows = (await self._session.execute(statement)).all()
+        return [DayResult(day=_as_date(d), net_profit=s) for d, s in rows]
+
+    def _utc_date(self, column: Column) -> ColumnElement[Any]:
+        if self._dialect == "postgresql":
+            return func.date(func.timezone("UTC", column))
+        # DateTimeUTC keeps SQLite timestamps as UTC text, which date() reads.
+        return func.date(column)
+
+    async def _one(self, statement: AnySelect) -> TradeView | None:
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else _view(row)
+
+
+def _views() -> AnySelect:
+    return (
+        select(TradeRow, ExpertRow.magic_number, UserRow.email)
+        .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
+        .join(UserRow, UserRow.id == TradeRow.user_id)
+    )
+
+
+def _conditions(user_id: UUID, where: TradeFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [TradeRow.user_id == user_id]
+    if where.magic_number is not None:
+        expert_ids = select(ExpertRow.id).where(ExpertRow.magic_number == where.magic_number).scalar_subquery()
+        conditions.append(TradeRow.expert_id == expert_ids)
+    if where.ticker is not None:
+        conditions.append(func.lower(TradeRow.ticker) == where.ticker.lower())
+    if where.direction is not None:
+        conditions.append(TradeRow.direction == where.direction.value)
+    if where.status is TradeStatus.OPEN:
+        conditions.append(TradeRow.close_time.is_(None))
+    if where.status is TradeStatus.CLOSED:
+        conditions.append(CLOSED)
+    if where.account_number is not None:
+        conditions.append(TradeRow.account_number == where.account_number)
+    ranges: list[tuple[Column, Any, Any]] = [
+        (TradeRow.open_time, where.open_after, where.open_before),
+        (TradeRow.close_time, where.close_after, where.close_before),
+        (TradeRow.profit, where.profit_min, where.profit_max),
+        (TradeRow.lot_size, where.lot_size_min, where.lot_size_max),
+    ]
+    for column, low, high in ranges:
+        if low is not None:
+            conditions.append(column >= low)
+        if high is not None:
+            conditions.append(column <= high)
+    return conditions
+
+
+def _values(trade: Trade) -> dict[str, Any]:
+    values = {name: getattr(trade, name) for name in _TRADE_FIELDS}
+    values["direction"] = trade.direction.value
+    return values
+
+
+def _view(row: AnyRow) -> TradeView:
+    trade_row, magic_number, email = row[0], row[1], row[2]
+    fields = {name: getattr(trade_row, name) for name in _TRADE_FIELDS}
+    return TradeView(
+        trade=Trade(direction=Direction(trade_row.direction), **fields), magic_number=magic_number, user_email=email
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

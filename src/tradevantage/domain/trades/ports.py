@@ -1,0 +1,58 @@
+"""Ports of the trade history, implemented by adapters."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from tradevantage.domain.market.ports import ExpertRepository
+from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.subscriptions.ports import SubscriptionRepository
+from tradevantage.domain.trades.entities import (
+    DayResult,
+    ExpertResult,
+    ResultTotals,
+    TickerResult,
+    Trade,
+    TradeFilter,
+    TradeView,
+)
+
+
+class TradeRepository(Protocol):
+    async def add_if_absent(self, trade: Trade) -> bool:
+        """Store the trade unless its user already has its ticket; one atomic statement, so concurrent
+        reports of one ticket make one row and no error. True when this call stored it."""
+        ...
+
+    async def update(self, trade: Trade) -> None: ...
+
+    async def get(self, user_id: UUID, trade_id: UUID) -> TradeView | None: ...
+
+    async def get_by_ticket(self, user_id: UUID, ticket_number: int) -> TradeView | None: ...
+
+    async def list_page(
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
+    ) -> Page[TradeView]: ...
+
+    async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
+        """Counts, sums and the maximum drawdown, computed by the database."""
+        ...
+
+    async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]: ...
+
+    async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]: ...
+
+    async def results_by_day(self, user_id: UUID, where: TradeFilter) -> list[DayResult]:
+        """Net result of closed trades per UTC day of closing (cumulative left at zero)."""
+        ...
+
+
+class TradesUnitOfWork(Protocol):
+    experts: ExpertRepository
+    subscriptions: SubscriptionRepository
+    trades: TradeRepository
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

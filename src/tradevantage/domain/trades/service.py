@@ -1,0 +1,206 @@
+"""The trade service: idempotent reports from the EA bridge, corrections, history and statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from tradevantage.domain.clock import Clock
+from tradevantage.domain.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from tradevantage.domain.market.entities import ExpertAdvisor
+from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.subscriptions.entities import SubscriptionStatus
+from tradevantage.domain.trades import rules
+from tradevantage.domain.trades.entities import Trade, TradeFilter, TradeStatistics, TradeView
+from tradevantage.domain.trades.ports import TradesUnitOfWork
+from tradevantage.domain.trades.statistics import summarize
+from tradevantage.domain.users.entities import Principal
+from tradevantage.domain.values import parse_positive_id
+
+TRADE_ORDERINGS = ("open_time", "close_time", "profit", "lot_size")
+DEFAULT_TRADE_ORDERING = "-open_time"
+TRADE_NOT_FOUND = "Trade not found."
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    view: TradeView
+    created: bool
+    """False when the ticket was already reported (the repeat is answered with the stored trade)."""
+
+
+class TradeService:
+    """Use cases of the trade history. Each public method is one unit of work."""
+
+    def __init__(self, uow: TradesUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def report(self, caller: Principal, raw: Mapping[str, Any]) -> ReportResult:
+        """Record a trade, idempotently on the caller's ticket number.
+
+        A first report needs an active subscription to the EA. A repeat returns the stored trade
+        after applying the closing fields it carries; one that changes a fixed field is a conflict.
+        """
+        rules_errors = rules.missing_on_report(raw)
+        if rules_errors:
+            raise ValidationFailed(rules_errors)
+        expert = await self._expert_of(raw["expert"])
+        subscription = await self._uow.subscriptions.find(caller.id, expert.id)
+        values = rules.read_fields(raw, _offset(subscription.broker_utc_offset if subscription else None))
+        existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"])
+        if existing is None:
+            now = self._clock.now()
+            if subscription is None or subscription.status(now) is not SubscriptionStatus.ACTIVE:
+                raise PermissionDenied(
+                    "Reporting a trade needs an active subscription to this Expert Advisor.",
+                    [FieldError("expert", "No active subscription.")],
+                )
+            trade = _new_trade(caller.id, expert.id, values, now)
+            rules.check_close_after_open(trade)
+            if await self._uow.trades.add_if_absent(trade):
+                await self._uow.commit()
+                return ReportResult(await self._view(caller.id, trade.id), created=True)
+            # Another request stored this ticket between our read and our insert.
+            existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"])
+            if existing is None:  # pragma: no cover - the insert just found it
+                raise NotFound(TRADE_NOT_FOUND)
+        return ReportResult(await self._apply_repeat(existing.trade, expert.id, values), created=False)
+
+    async def correct(
+        self, caller: Principal, reference: UUID | str | int, raw: Mapping[str, Any], by_ticket: bool, partial: bool
+    ) -> TradeView:
+        """PUT or PATCH a trade, found by id or by ticket. Fixed fields may be restated, never changed
+        (400 naming them); no subscription is needed, so a position opened while subscribed can close."""
+        stored = await self._owned(caller, reference, by_ticket)
+        expert_id = (await self._expert_of(raw["expert"])).id if raw.get("expert") is not None else None
+        if not partial:
+            missing = [e for e in rules.missing_on_report(raw) if e.field != "expert" or expert_id is None]
+            if missing:
+                raise ValidationFailed(missing)
+        subscription = await self._uow.subscriptions.find(caller.id, stored.trade.expert_id)
+        values = rules.read_fields(raw, _offset(subscription.broker_utc_offset if subscription else None))
+        changed = rules.changed_fixed_fields(stored.trade, expert_id, values)
+        if changed:
+            raise ValidationFailed(
+                [FieldError(name, "Fixed once reported: it may be restated, not changed.") for name in changed]
+            )
+        trade = _with_values(stored.trade, values, self._clock, partial)
+        rules.check_close_after_open(trade)
+        await self._uow.trades.update(trade)
+        await self._uow.commit()
+        return await self._view(caller.id, trade.id)
+
+    async def find(self, caller: Principal, reference: UUID | str | int, by_ticket: bool = False) -> TradeView:
+        return await self._owned(caller, reference, by_ticket)
+
+    async def browse(
+        self, caller: Principal, where: TradeFilter, ordering: str | None, page: PageRequest
+    ) -> Page[TradeView]:
+        order = Ordering.parse(ordering, TRADE_ORDERINGS, DEFAULT_TRADE_ORDERING)
+        return (await self._uow.trades.list_page(caller.id, where, order, page)).or_not_found()
+
+    async def statistics(self, caller: Principal, where: TradeFilter) -> TradeStatistics:
+        """The dashboard's figures over the caller's trades that match `where`."""
+        trades = self._uow.trades
+        return summarize(
+            await trades.totals(caller.id, where),
+            await trades.results_by_expert(caller.id, where),
+            await trades.results_by_ticker(caller.id, where),
+            await trades.results_by_day(caller.id, where),
+        )
+
+    async def _apply_repeat(self, stored: Trade, expert_id: UUID, values: Mapping[str, Any]) -> TradeView:
+        changed = rules.changed_fixed_fields(stored, expert_id, values)
+        if changed:
+            raise rules.contradiction(changed)
+        closing = {name: values[name] for name in rules.CLOSING_FIELDS if name in values}
+        if "open_time" in values and stored.open_time_stamped_by_server:
+            closing.update(open_time=values["open_time"], open_time_stamped_by_server=False)
+        if closing:
+            trade = replace(stored, **closing, updated_at=self._clock.now())
+            rules.check_close_after_open(trade)
+            await self._uow.trades.update(trade)
+            await self._uow.commit()
+        return await self._view(stored.user_id, stored.id)
+
+    async def _expert_of(self, reference: Any) -> ExpertAdvisor:
+        try:
+            key = rules.read_expert_reference(reference)
+        except ValueError as error:
+            raise ValidationFailed([FieldError("expert", str(error))]) from None
+        if isinstance(key, UUID):
+            expert = await self._uow.experts.get(key)
+        else:
+            expert = await self._uow.experts.get_by_magic(key)
+        if expert is None:
+            raise NotFound("No Expert Advisor has this magic number or id.")
+        return expert
+
+    async def _owned(self, caller: Principal, reference: UUID | str | int, by_ticket: bool) -> TradeView:
+        view = None
+        if by_ticket:
+            try:
+                view = await self._uow.trades.get_by_ticket(caller.id, parse_positive_id(reference))  # type: ignore[arg-type]
+            except ValueError:
+                view = None
+        else:
+            try:
+                key = reference if isinstance(reference, UUID) else UUID(str(reference))
+            except ValueError:
+                key = None
+            view = None if key is None else await self._uow.trades.get(caller.id, key)
+        if view is None:
+            raise NotFound(TRADE_NOT_FOUND)
+        return view
+
+    async def _view(self, user_id: UUID, trade_id: UUID) -> TradeView:
+        view = await self._uow.trades.get(user_id, trade_id)
+        if view is None:  # pragma: no cover - it was just written
+            raise NotFound(TRADE_NOT_FOUND)
+        return view
+
+
+def _offset(minutes: int | None) -> timedelta:
+    return timedelta(minutes=minutes or 0)
+
+
+def _new_trade(user_id: UUID, expert_id: UUID, values: Mapping[str, Any], now: Any) -> Trade:
+    stamped = "open_time" not in values
+    fields = {name: value for name, value in values.items() if name != "open_time"}
+    return Trade(
+        id=uuid4(),
+        user_id=user_id,
+        expert_id=expert_id,
+        open_time=values.get("open_time", now),
+        open_time_stamped_by_server=stamped,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+def _with_values(stored: Trade, values: Mapping[str, Any], clock: Clock, partial: bool) -> Trade:
+    """The stored trade with the editable fields of `values`; a full update resets the ones not given."""
+    editable = {name: value for name, value in values.items() if name not in rules.FIXED_FIELDS}
+    if "open_time" in values and stored.open_time_stamped_by_server:
+        editable.update(open_time=values["open_time"], open_time_stamped_by_server=False)
+    if not partial:
+        defaults = Trade(
+            id=stored.id,
+            user_id=stored.user_id,
+            expert_id=stored.expert_id,
+            ticket_number=stored.ticket_number,
+            ticker=stored.ticker,
+            direction=stored.direction,
+            lot_size=stored.lot_size,
+            open_time=stored.open_time,
+            open_time_stamped_by_server=stored.open_time_stamped_by_server,
+            created_at=stored.created_at,
+            updated_at=stored.updated_at,
+        )
+        stored = defaults
+    return replace(stored, **editable, updated_at=clock.now())
