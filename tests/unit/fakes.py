@@ -13,6 +13,16 @@ from tradevantage.domain.pagination import Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions import rules as subscription_rules
 from tradevantage.domain.subscriptions.access import AccessFacts
 from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
+from tradevantage.domain.trades.entities import (
+    ZERO,
+    DayResult,
+    ExpertResult,
+    ResultTotals,
+    TickerResult,
+    Trade,
+    TradeFilter,
+    TradeView,
+)
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import IssuedToken, RefreshClaims, RefreshToken, User
 from tradevantage.domain.users.service import INVALID_TOKEN
@@ -226,6 +236,55 @@ class InMemorySubscriptionRepository:
         return SubscriptionView(subscription, summary, self._users.rows[subscription.user_id].email)
 
 
+class InMemoryTradeRepository:
+    def __init__(self, experts: InMemoryExpertRepository, users: InMemoryUserRepository) -> None:
+        self.rows: dict[UUID, Trade] = {}
+        self._experts = experts
+        self._users = users
+
+    async def add_if_absent(self, trade: Trade) -> bool:
+        if any(t.user_id == trade.user_id and t.ticket_number == trade.ticket_number for t in self.rows.values()):
+            return False
+        self.rows[trade.id] = trade
+        return True
+
+    async def update(self, trade: Trade) -> None:
+        self.rows[trade.id] = trade
+
+    async def get(self, user_id: UUID, trade_id: UUID) -> TradeView | None:
+        trade = self.rows.get(trade_id)
+        return None if trade is None or trade.user_id != user_id else self._view(trade)
+
+    async def get_by_ticket(self, user_id: UUID, ticket_number: int) -> TradeView | None:
+        found = [t for t in self.rows.values() if t.user_id == user_id and t.ticket_number == ticket_number]
+        return self._view(found[0]) if found else None
+
+    async def list_page(
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
+    ) -> Page[TradeView]:
+        mine = sorted((t for t in self.rows.values() if t.user_id == user_id), key=lambda t: t.open_time)
+        if ordering.descending:
+            mine.reverse()
+        return Page([self._view(t) for t in mine[page.offset : page.offset + page.size]], len(mine), page)
+
+    async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
+        closed = [t.result for t in self.rows.values() if t.user_id == user_id and t.close_time is not None]
+        return ResultTotals(trades=len(closed), closed_trades=len(closed), net_profit=sum(closed, ZERO))
+
+    async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
+        return []
+
+    async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
+        return []
+
+    async def results_by_day(self, user_id: UUID, where: TradeFilter) -> list[DayResult]:
+        return []
+
+    def _view(self, trade: Trade) -> TradeView:
+        expert = self._experts.rows[trade.expert_id]
+        return TradeView(trade, expert.magic_number, self._users.rows[trade.user_id].email)
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.users = InMemoryUserRepository()
@@ -233,6 +292,7 @@ class FakeUnitOfWork:
         self.subscriptions = InMemorySubscriptionRepository(self.users)
         self.experts = InMemoryExpertRepository(self.subscriptions)
         self.subscriptions.experts = self.experts
+        self.trades = InMemoryTradeRepository(self.experts, self.users)
         self.commits = 0
         self.rollbacks = 0
 

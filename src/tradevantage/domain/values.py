@@ -18,7 +18,7 @@ _TWO_PLACES = Decimal("0.01")
 _METATRADER_TIME = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
 
 
-def parse_decimal(value: Decimal | int | str) -> Decimal:
+def parse_decimal(value: Decimal | int | float | str) -> Decimal:
     """Read a decimal exactly; refuse NaN, infinities, more than 8 places and values out of range.
 
     Raises:
@@ -27,6 +27,9 @@ def parse_decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("Expected a number.")
     try:
+        if isinstance(value, float):
+            # A binary float means the decimal it prints as (0.1, not 0.1000000000000000055...).
+            value = repr(value)
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
         raise ValueError("Expected a number, as a JSON number or a numeric string.") from None

@@ -1,0 +1,114 @@
+"""Reporting and correcting trades, against fakes with a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.factories import ExpertDetailsFactory, ExpertFactory, UserFactory
+from tests.unit.fakes import FakeUnitOfWork, FixedClock
+from tradevantage.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tradevantage.domain.subscriptions.entities import Subscription
+from tradevantage.domain.trades.service import TradeService
+from tradevantage.domain.users.entities import Principal, Role
+
+MAGIC = 123
+REPORT = {"expert": MAGIC, "ticket_number": 1, "ticker": "EURUSD", "direction": "BUY", "lot_size": Decimal("0.1")}
+
+
+@pytest.fixture
+def trades(uow: FakeUnitOfWork, clock: FixedClock) -> TradeService:
+    return TradeService(uow=uow, clock=clock)
+
+
+@pytest.fixture
+async def trader(uow: FakeUnitOfWork, clock: FixedClock) -> Principal:
+    author, user = UserFactory.build(role=Role.PROGRAMMER), UserFactory.build()
+    await uow.users.add(author)
+    await uow.users.add(user)
+    expert = ExpertFactory.build(created_by=author.id, details=ExpertDetailsFactory.build(magic_number=MAGIC))
+    await uow.experts.add(expert)
+    await uow.subscriptions.add(
+        Subscription(
+            id=user.id,
+            user_id=user.id,
+            expert_id=expert.id,
+            subscribed_at=clock.now(),
+            expires_at=clock.now() + timedelta(days=30),
+            broker_utc_offset=120,
+        )
+    )
+    return Principal(id=user.id, email=user.email, role=user.role)
+
+
+async def test_first_report_creates_with_the_server_open_time(
+    trades: TradeService, trader: Principal, clock: FixedClock, uow: FakeUnitOfWork
+) -> None:
+    result = await trades.report(trader, REPORT)
+
+    assert result.created is True
+    assert result.view.trade.open_time == clock.now()
+    assert result.view.trade.open_time_stamped_by_server is True
+    assert uow.commits == 1
+
+
+async def test_naive_times_are_read_at_the_subscriptions_broker_offset(trades: TradeService, trader: Principal) -> None:
+    result = await trades.report(trader, {**REPORT, "open_time": "2025.05.03 16:00"})
+    assert result.view.trade.open_time.hour == 14
+
+
+async def test_repeat_applies_closing_fields_only(trades: TradeService, trader: Principal) -> None:
+    await trades.report(trader, REPORT)
+    repeat = await trades.report(
+        trader, {**REPORT, "close_time": "2025-05-03T16:00:00Z", "profit": "5", "comment": "ignored"}
+    )
+    assert repeat.created is False
+    assert repeat.view.trade.profit == Decimal(5)
+    assert repeat.view.trade.comment == ""
+
+
+async def test_contradicting_repeat_is_a_conflict(trades: TradeService, trader: Principal) -> None:
+    await trades.report(trader, REPORT)
+    with pytest.raises(Conflict) as error:
+        await trades.report(trader, {**REPORT, "direction": "SELL", "lot_size": "0.2"})
+    assert [e.field for e in error.value.errors] == ["direction", "lot_size"]
+
+
+async def test_first_report_without_active_subscription_is_refused(
+    trades: TradeService, trader: Principal, clock: FixedClock
+) -> None:
+    clock.advance(timedelta(days=31))
+    with pytest.raises(PermissionDenied):
+        await trades.report(trader, REPORT)
+
+
+async def test_closing_needs_no_active_subscription(trades: TradeService, trader: Principal, clock: FixedClock) -> None:
+    await trades.report(trader, REPORT)
+    clock.advance(timedelta(days=31))
+    closed = await trades.correct(trader, 1, {"close_time": "2025-06-10T10:00:00Z"}, by_ticket=True, partial=True)
+    assert closed.trade.close_time is not None
+
+
+@pytest.mark.parametrize("reference", [999, "00000000-0000-0000-0000-000000000000"])
+async def test_unknown_expert_is_not_found(trades: TradeService, trader: Principal, reference: Any) -> None:
+    with pytest.raises(NotFound):
+        await trades.report(trader, {**REPORT, "expert": reference})
+
+
+async def test_correcting_a_fixed_field_is_a_validation_error(trades: TradeService, trader: Principal) -> None:
+    created = await trades.report(trader, REPORT)
+    with pytest.raises(ValidationFailed) as error:
+        await trades.correct(trader, created.view.trade.id, {"ticker": "GBPUSD"}, by_ticket=False, partial=True)
+    assert [e.field for e in error.value.errors] == ["ticker"]
+
+
+async def test_another_users_trade_is_not_found(trades: TradeService, trader: Principal, uow: FakeUnitOfWork) -> None:
+    created = await trades.report(trader, REPORT)
+    stranger = Principal(id=UserFactory.build().id, email="x@example.com", role=Role.USER)
+    with pytest.raises(NotFound):
+        await trades.find(stranger, created.view.trade.id)
+    with pytest.raises(NotFound):
+        await trades.find(stranger, 1, by_ticket=True)

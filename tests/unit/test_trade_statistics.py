@@ -1,0 +1,56 @@
+"""The statistics' definitions, on sums given by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from tradevantage.domain.trades.entities import DayResult, ExpertResult, ResultTotals, TickerResult
+from tradevantage.domain.trades.statistics import summarize
+
+
+def test_ratios_and_averages() -> None:
+    totals = ResultTotals(
+        closed_trades=11,
+        wins=6,
+        losses=4,
+        gross_profit=Decimal("257.75"),
+        gross_loss=Decimal("-172.50"),
+    )
+    stats = summarize(totals, [], [], [])
+    assert stats.win_rate == Decimal("0.5455")
+    assert stats.profit_factor == Decimal("1.4942")
+    assert stats.average_win == Decimal("42.96")
+    assert stats.average_loss == Decimal("-43.12"), "-43.125 rounds half-even"
+
+
+def test_no_closed_trades_no_losses_no_wins() -> None:
+    stats = summarize(ResultTotals(), [], [], [])
+    assert stats.win_rate == Decimal(0)
+    assert (stats.profit_factor, stats.average_win, stats.average_loss) == (None, None, None)
+
+
+def test_only_wins_has_no_profit_factor() -> None:
+    stats = summarize(ResultTotals(closed_trades=2, wins=2, gross_profit=Decimal(10)), [], [], [])
+    assert stats.win_rate == Decimal("1.0000")
+    assert stats.profit_factor is None
+
+
+def test_breakdowns_are_largest_first_and_days_oldest_first_with_running_total() -> None:
+    stats = summarize(
+        ResultTotals(),
+        [ExpertResult(1, "A", 2, Decimal("3.75")), ExpertResult(2, "B", 3, Decimal("81.5"))],
+        [TickerResult("XAUUSD", 1, Decimal(-65)), TickerResult("EURUSD", 1, Decimal("150.25"))],
+        [
+            DayResult(date(2025, 5, 3), Decimal("84.75")),
+            DayResult(date(2025, 5, 1), Decimal("74.5")),
+            DayResult(date(2025, 5, 2), Decimal(-74)),
+        ],
+    )
+    assert [row.magic_number for row in stats.by_expert] == [2, 1]
+    assert [row.ticker for row in stats.by_ticker] == ["EURUSD", "XAUUSD"]
+    assert [(row.day.day, row.cumulative) for row in stats.daily] == [
+        (1, Decimal("74.5")),
+        (2, Decimal("0.5")),
+        (3, Decimal("85.25")),
+    ]
