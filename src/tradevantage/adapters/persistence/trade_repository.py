@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.models import ExpertRow, TradeRow, UserRow
-from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, count_rows, ordered
 from tradevantage.adapters.persistence.types import Money
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 from tradevantage.domain.trades.entities import (
@@ -93,9 +93,18 @@ class SqlTradeRepository:
     async def list_page(
         self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
     ) -> Page[TradeView]:
-        statement = _views().where(*_conditions(user_id, where))
-        statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id))
-        rows, total = await fetch_page(self._session, statement, page)
+        """A deferred join: the page's ids come from the index alone (skipping a deep page's offset
+        without reading those rows), then only those rows are read with their EA and owner."""
+        order = ordered(
+            _ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id, nullable=ordering.field == "close_time"
+        )
+        matching = select(TradeRow.id).where(*_conditions(user_id, where))
+        total = await count_rows(self._session, matching)
+        if total == 0 or page.offset >= total:
+            return Page([], total, page)
+        ids = matching.order_by(*order).limit(page.size).offset(page.offset).subquery()
+        statement = _views().join(ids, ids.c.id == TradeRow.id).order_by(*order)
+        rows = (await self._session.execute(statement)).all()
         return Page([_view(row) for row in rows], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
