@@ -17,6 +17,7 @@ from tradevantage.config import PREFIX, ConfigurationError, Settings
 from tradevantage.container import Container, build_container
 from tradevantage.domain.errors import DomainError
 from tradevantage.domain.users.service import UserService
+from tradevantage.entrypoints.http.observability import configure_logging
 
 T = TypeVar("T")
 
@@ -97,6 +98,7 @@ def serve(context: _Context, host: str, port: int, workers: int | None) -> None:
       TRADEVANTAGE_DATABASE_URL=postgresql+asyncpg://user@localhost/tradevantage tradevantage serve --workers 2
     """
     settings = context.container.settings()
+    configure_logging(settings.log_level)
     if settings.migrate_on_start:
         context.container.migrator().upgrade()
     uvicorn.run(
@@ -106,6 +108,8 @@ def serve(context: _Context, host: str, port: int, workers: int | None) -> None:
         port=port,
         workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
+        log_config=None,  # logging is configured by the app: JSON lines with request ids
+        access_log=False,
         loop="uvloop",
         http="httptools",
         proxy_headers=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -20,19 +22,31 @@ from tradevantage.entrypoints.http.controllers.subscriptions_controller import S
 from tradevantage.entrypoints.http.controllers.trade_auth_controller import TradeAuthController
 from tradevantage.entrypoints.http.controllers.trades_controller import TradesController
 from tradevantage.entrypoints.http.dependencies import dependencies
+from tradevantage.entrypoints.http.observability import (
+    METRICS,
+    MetricsController,
+    RequestContextMiddleware,
+    configure_logging,
+    watch_pool,
+)
 from tradevantage.entrypoints.http.problems import exception_handlers
+
+logger = logging.getLogger("tradevantage")
 
 
 def create_app(container: Container | None = None) -> Litestar:
     """Build the API over `container` (by default, one configured from the environment)."""
     container = container or build_container()
     settings = container.settings()
+    configure_logging(settings.log_level)
     auth = build_jwt_auth(settings)
+    watch_pool(container.engine())
 
     async def close_database() -> None:
         await container.engine().dispose()
+        logger.info("database pool closed")
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AccountsController,
             ProfileController,
@@ -41,7 +55,10 @@ def create_app(container: Container | None = None) -> Litestar:
             TradeAuthController,
             TradesController,
             HealthController,
+            MetricsController,
         ],
+        middleware=[METRICS.middleware],
+        logging_config=None,
         dependencies=dependencies,
         exception_handlers=exception_handlers(),
         request_class=TolerantRequest,
@@ -58,3 +75,7 @@ def create_app(container: Container | None = None) -> Litestar:
         ),
         debug=False,
     )
+    # Route middleware only sees requests that match a route; wrapping the whole handler gives the
+    # unmatched ones (404, 405) a request id and an access-log line too.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    return app
