@@ -6,7 +6,9 @@ import asyncio
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -101,12 +103,15 @@ def serve(context: _Context, host: str, port: int, workers: int | None) -> None:
     configure_logging(settings.log_level)
     if settings.migrate_on_start:
         context.container.migrator().upgrade()
+    workers = workers or settings.workers
+    if workers > 1:
+        prepare_shared_metrics()
     uvicorn.run(
         "tradevantage.entrypoints.http.app:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers or settings.workers,
+        workers=workers,
         log_level=settings.log_level.lower(),
         log_config=None,  # logging is configured by the app: JSON lines with request ids
         access_log=False,
@@ -118,6 +123,22 @@ def serve(context: _Context, host: str, port: int, workers: int | None) -> None:
         # Importing the app takes seconds on a small, busy machine: do not kill workers still starting.
         timeout_worker_healthcheck=30,
     )
+
+
+def prepare_shared_metrics() -> None:
+    """Several worker processes share their metrics through files, so /metrics adds up all of them.
+
+    Uses PROMETHEUS_MULTIPROC_DIR when set (emptied of a previous run's files), else a new
+    temporary folder; the workers inherit the variable.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tradevantage-metrics-")
 
 
 @cli.group()

@@ -25,9 +25,9 @@ from tradevantage.entrypoints.http.dependencies import dependencies
 from tradevantage.entrypoints.http.observability import (
     METRICS,
     MetricsController,
+    PoolWatch,
     RequestContextMiddleware,
     configure_logging,
-    watch_pool,
 )
 from tradevantage.entrypoints.http.problems import exception_handlers
 
@@ -40,7 +40,8 @@ def create_app(container: Container | None = None) -> Litestar:
     settings = container.settings()
     configure_logging(settings.log_level)
     auth = build_jwt_auth(settings)
-    watch_pool(container.engine())
+    pool = PoolWatch(container.engine())
+    pool.update()
 
     async def close_database() -> None:
         await container.engine().dispose()
@@ -77,5 +78,5 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Route middleware only sees requests that match a route; wrapping the whole handler gives the
     # unmatched ones (404, 405) a request id and an access-log line too.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, pool)
     return app

@@ -6,7 +6,6 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
@@ -37,31 +36,42 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-_POOL_IN_USE = Gauge("tradevantage_db_pool_in_use", "Database connections checked out of this process's pool.")
-_POOL_IDLE = Gauge("tradevantage_db_pool_idle", "Open database connections waiting in this process's pool.")
-_POOL_OVERFLOW = Gauge("tradevantage_db_pool_overflow", "Connections opened beyond the pool size.")
+# With several workers (PROMETHEUS_MULTIPROC_DIR set), each process writes its own value and
+# /metrics adds them up.
+_POOL_GAUGES = {
+    "checkedout": Gauge(
+        "tradevantage_db_pool_in_use", "Database connections checked out of the pools.", multiprocess_mode="livesum"
+    ),
+    "checkedin": Gauge(
+        "tradevantage_db_pool_idle", "Open database connections waiting in the pools.", multiprocess_mode="livesum"
+    ),
+    "overflow": Gauge(
+        "tradevantage_db_pool_overflow", "Connections opened beyond the pool sizes.", multiprocess_mode="livesum"
+    ),
+}
 
 
-def watch_pool(engine: AsyncEngine) -> None:
-    """Report this engine's pool in the gauges above (the last engine built in the process wins)."""
-    pool: Any = engine.sync_engine.pool
-    for gauge, reading in ((_POOL_IN_USE, "checkedout"), (_POOL_IDLE, "checkedin"), (_POOL_OVERFLOW, "overflow")):
-        read = getattr(pool, reading, None)
-        if callable(read):
-            gauge.set_function(_never_negative(read))
+class PoolWatch:
+    """Copies an engine's pool readings into the gauges; called after every request, it costs three reads."""
 
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._pool: Any = engine.sync_engine.pool
 
-def _never_negative(read: Callable[[], int]) -> Callable[[], float]:
-    """overflow() counts up from minus the pool size; below zero means none."""
-    return lambda: float(max(0, read()))
+    def update(self) -> None:
+        for reading, gauge in _POOL_GAUGES.items():
+            read = getattr(self._pool, reading, None)
+            if callable(read):
+                # overflow() counts up from minus the pool size; below zero means none.
+                gauge.set(max(0, read()))
 
 
 class RequestContextMiddleware:
     """Gives each request an id (the client's `X-Request-ID` if it is sane), returns it in the answer,
     binds it to every log line written while serving, and logs one line per request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, pool: PoolWatch) -> None:
         self.app = app
+        self.pool = pool
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -83,6 +93,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            self.pool.update()
             access_log.info(
                 "request",
                 method=method,
