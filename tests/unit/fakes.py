@@ -194,7 +194,7 @@ class InMemorySubscriptionRepository:
     async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None:
         return next((s for s in self.rows.values() if s.user_id == user_id and s.expert_id == expert_id), None)
 
-    async def view(self, subscription_id: UUID) -> SubscriptionView | None:
+    async def view(self, subscription_id: UUID, for_update: bool = False) -> SubscriptionView | None:
         subscription = self.rows.get(subscription_id)
         return None if subscription is None else self._view(subscription)
 
@@ -251,11 +251,11 @@ class InMemoryTradeRepository:
     async def update(self, trade: Trade) -> None:
         self.rows[trade.id] = trade
 
-    async def get(self, user_id: UUID, trade_id: UUID) -> TradeView | None:
+    async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
         trade = self.rows.get(trade_id)
         return None if trade is None or trade.user_id != user_id else self._view(trade)
 
-    async def get_by_ticket(self, user_id: UUID, ticket_number: int) -> TradeView | None:
+    async def get_by_ticket(self, user_id: UUID, ticket_number: int, for_update: bool = False) -> TradeView | None:
         found = [t for t in self.rows.values() if t.user_id == user_id and t.ticket_number == ticket_number]
         return self._view(found[0]) if found else None
 

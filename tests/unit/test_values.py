@@ -27,7 +27,8 @@ def test_parse_decimal_keeps_the_exact_value(given: Decimal | int | str, expecte
 
 
 @pytest.mark.parametrize(
-    "given", ["NaN", "Infinity", "-inf", "1.123456789", "10000000000", "-10000000000", "abc", "", True]
+    "given",
+    ["NaN", "Infinity", "-inf", "1.123456789", "10000000000", "-10000000000", "abc", "", True, "1_000", "\u0661\u0662"],
 )
 def test_parse_decimal_refuses(given: str | bool) -> None:
     with pytest.raises(ValueError, match=r"."):

@@ -15,6 +15,11 @@ MAX_DECIMAL_PLACES = 8
 # Ten digits before the point: ten billion, with eight places, fits a 64-bit count of 10^-8 units.
 DECIMAL_LIMIT = Decimal(10) ** 10
 _TWO_PLACES = Decimal("0.01")
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_WHOLE_NUMBER_TEXT = re.compile(r"^[0-9]+$", re.ASCII)
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
+"""Instants outside these years are refused: MetaTrader's clock starts in 1970, and the margin
+keeps every date arithmetic (offsets, 30-day periods) inside what Python can represent."""
 _METATRADER_TIME = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -30,7 +35,14 @@ def parse_decimal(value: Decimal | int | float | str) -> Decimal:
         if isinstance(value, float):
             # A binary float means the decimal it prints as (0.1, not 0.1000000000000000055...).
             value = repr(value)
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        if isinstance(value, str):
+            # Plain ASCII numbers only: Python would also take "1_000" and other scripts' digits.
+            text = value.strip()
+            if not _DECIMAL_TEXT.match(text):
+                raise InvalidOperation
+            number = Decimal(text)
+        else:
+            number = Decimal(value)
     except InvalidOperation:
         raise ValueError("Expected a number, as a JSON number or a numeric string.") from None
     if not number.is_finite():
@@ -71,6 +83,8 @@ def parse_timestamp(text: str, naive_offset: timedelta = timedelta(0)) -> dateti
         raise ValueError(
             "Expected an ISO 8601 timestamp (2025-05-03T14:00:00Z) or MetaTrader time (2025.05.03 14:00:00)."
         )
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
     if moment.tzinfo is None:
         return (moment - naive_offset).replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -111,7 +125,7 @@ def parse_positive_id(value: int | str, maximum: int = 2**63 - 1) -> int:
         raise ValueError("Expected a whole number.")
     if isinstance(value, str):
         text = value.strip()
-        if not text.isdigit():
+        if not _WHOLE_NUMBER_TEXT.match(text):
             raise ValueError("Expected a positive whole number.")
         number = int(text)
     elif isinstance(value, int):
@@ -136,6 +150,12 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
         if category == "Cc" and not (multiline and character in _LINE_BREAKS):
             return "Must not contain control characters."
     return None
+
+
+def is_symbol(text: str) -> bool:
+    """A code like a broker's symbol or an account: letters, digits, punctuation and signs only, no spaces,
+    no invisible or direction-changing characters."""
+    return bool(text) and all(unicodedata.category(character)[0] in "LNPS" for character in text)
 
 
 def is_visible(text: str) -> bool:

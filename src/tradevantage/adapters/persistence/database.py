@@ -10,6 +10,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from tradevantage.adapters.persistence import sqlite_functions
+
 CONNECT_TIMEOUT_SECONDS = 3
 DEFERRED_TRANSACTION = "tradevantage_deferred_transaction"
 
@@ -87,6 +89,8 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # aiosqlite keeps the sqlite3 connection as `_conn`; the functions must be on that one.
+        sqlite_functions.register(dbapi_connection.driver_connection._conn)
 
     @event.listens_for(engine.sync_engine, "begin")
     def begin_immediate(connection: Any) -> None:

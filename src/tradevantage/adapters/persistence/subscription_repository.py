@@ -61,8 +61,11 @@ class SqlSubscriptionRepository:
         )
         return None if row is None else _subscription(row)
 
-    async def view(self, subscription_id: UUID) -> SubscriptionView | None:
-        row = (await self._session.execute(_views().where(SubscriptionRow.id == subscription_id))).first()
+    async def view(self, subscription_id: UUID, for_update: bool = False) -> SubscriptionView | None:
+        statement = _views().where(SubscriptionRow.id == subscription_id)
+        if for_update:
+            statement = statement.with_for_update(of=SubscriptionRow)
+        row = (await self._session.execute(statement)).first()
         return None if row is None else _view(row)
 
     async def list_page(

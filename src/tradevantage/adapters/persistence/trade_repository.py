@@ -84,11 +84,12 @@ class SqlTradeRepository:
         del values["id"]
         await self._session.execute(update(TradeRow).where(TradeRow.id == trade.id).values(**values))
 
-    async def get(self, user_id: UUID, trade_id: UUID) -> TradeView | None:
-        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.id == trade_id))
+    async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
+        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.id == trade_id), for_update)
 
-    async def get_by_ticket(self, user_id: UUID, ticket_number: int) -> TradeView | None:
-        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.ticket_number == ticket_number))
+    async def get_by_ticket(self, user_id: UUID, ticket_number: int, for_update: bool = False) -> TradeView | None:
+        statement = _views().where(TradeRow.user_id == user_id, TradeRow.ticket_number == ticket_number)
+        return await self._one(statement, for_update)
 
     async def list_page(
         self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
@@ -112,12 +113,12 @@ class SqlTradeRepository:
         statement = select(
             func.count(TradeRow.id),
             func.count(TradeRow.close_time),
-            func.sum(TradeRow.lot_size),
-            func.sum(case((CLOSED, RESULT))),
+            self._sum(TradeRow.lot_size),
+            self._sum(case((CLOSED, RESULT))),
             func.count(case((wins, 1))),
             func.count(case((losses, 1))),
-            func.sum(case((wins, RESULT))),
-            func.sum(case((losses, RESULT))),
+            self._sum(case((wins, RESULT))),
+            self._sum(case((losses, RESULT))),
             func.max(case((wins, RESULT))),
             func.min(case((losses, RESULT))),
         ).where(*_conditions(user_id, where))
@@ -138,10 +139,24 @@ class SqlTradeRepository:
             max_drawdown=await self._max_drawdown(user_id, where),
         )
 
+    def _sum(self, expression: Any) -> ColumnElement[Any]:
+        """An exact SUM of money: SQLite's own overflows past 64 bits, so it uses `exact_sum`."""
+        total = func.exact_sum(expression) if self._dialect == "sqlite" else func.sum(expression)
+        return type_coerce(total, MONEY)
+
     async def _max_drawdown(self, user_id: UUID, where: TradeFilter) -> Any:
         """The largest fall of the running result from its peak (the peak starting at zero), closed
-        trades taken in closing order, ties by id: two window functions over the closing-time index."""
+        trades taken in closing order, ties by id: two window functions over the closing-time index
+        (on SQLite one, `running_drawdown`, exact whatever the sums)."""
         walk = (TradeRow.close_time, TradeRow.id)
+        if self._dialect == "sqlite":
+            last_row = (
+                select(type_coerce(func.running_drawdown(RESULT).over(order_by=walk), MONEY))
+                .where(CLOSED, *_conditions(user_id, where))
+                .order_by(TradeRow.close_time.desc(), TradeRow.id.desc())
+                .limit(1)
+            )
+            return await self._session.scalar(last_row) or ZERO
         running = (
             select(
                 TradeRow.close_time,
@@ -164,7 +179,7 @@ class SqlTradeRepository:
 
     async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
         statement = (
-            select(ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), func.sum(RESULT))
+            select(ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), self._sum(RESULT))
             .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
             .where(CLOSED, *_conditions(user_id, where))
             .group_by(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name)
@@ -174,7 +189,7 @@ class SqlTradeRepository:
 
     async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
         statement = (
-            select(TradeRow.ticker, func.count(TradeRow.id), func.sum(RESULT))
+            select(TradeRow.ticker, func.count(TradeRow.id), self._sum(RESULT))
             .where(CLOSED, *_conditions(user_id, where))
             .group_by(TradeRow.ticker)
         )
@@ -183,7 +198,7 @@ class SqlTradeRepository:
 
     async def results_by_day(self, user_id: UUID, where: TradeFilter) -> list[DayResult]:
         day = self._utc_date(TradeRow.close_time)
-        statement = select(day, func.sum(RESULT)).where(CLOSED, *_conditions(user_id, where)).group_by(day)
+        statement = select(day, self._sum(RESULT)).where(CLOSED, *_conditions(user_id, where)).group_by(day)
         rows = (await self._session.execute(statement)).all()
         return [DayResult(day=_as_date(d), net_profit=s) for d, s in rows]
 
@@ -193,7 +208,11 @@ class SqlTradeRepository:
         # DateTimeUTC keeps SQLite timestamps as UTC text, which date() reads.
         return func.date(column)
 
-    async def _one(self, statement: AnySelect) -> TradeView | None:
+    async def _one(self, statement: AnySelect, for_update: bool = False) -> TradeView | None:
+        if for_update:
+            # The row stays locked until commit, so concurrent changes apply one after the other
+            # (SQLite needs nothing: its write transactions already run one at a time).
+            statement = statement.with_for_update(of=TradeRow)
         row = (await self._session.execute(statement)).first()
         return None if row is None else _view(row)
 

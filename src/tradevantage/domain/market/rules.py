@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from tradevantage.domain.errors import Conflict, FieldError, ValidationFailed
 from tradevantage.domain.market.entities import TIMEFRAMES, ExpertDetails
-from tradevantage.domain.values import is_visible, parse_decimal, parse_positive_id, text_problem
+from tradevantage.domain.values import is_symbol, is_visible, parse_decimal, parse_positive_id, text_problem
 
 REQUIRED = ("magic_number", "name")
 MAX_SYMBOL_LENGTH = 32
@@ -71,10 +72,15 @@ def _url(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > 2048:
         raise ValueError("Expected an http or https URL of at most 2048 characters.")
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("Enter a valid http or https URL.")
-    return value.strip()
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError:
+        raise ValueError("Enter a valid http or https URL.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not is_symbol(url):
+        raise ValueError("Enter a valid http or https URL (spaces and control characters must be %-encoded).")
+    return url
 
 
 def _symbols(value: Any) -> tuple[str, ...]:
@@ -84,8 +90,8 @@ def _symbols(value: Any) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str) or not item.strip() or len(item.strip()) > MAX_SYMBOL_LENGTH:
             raise ValueError(f"Each symbol is a string of 1 to {MAX_SYMBOL_LENGTH} characters.")
-        if any(c.isspace() for c in item.strip()) or text_problem(item):
-            raise ValueError(f"Symbols contain no spaces: {item.strip()!r}.")
+        if not is_symbol(item.strip()):
+            raise ValueError(f"Symbols hold no spaces or invisible characters: {item.strip()!r}.")
         symbols[item.strip()] = None
     return tuple(symbols)
 
@@ -109,7 +115,10 @@ def _parameters(value: Any) -> dict[str, Any]:
 def _as_input_value(value: Any) -> Any:
     """EA inputs are MQL doubles: fractional numbers are kept as floats, like the terminal reads them."""
     if isinstance(value, Decimal):
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError("Numbers in parameters must be finite and within a double's range.")
+        return number
     if isinstance(value, dict):
         return {key: _as_input_value(item) for key, item in value.items()}
     if isinstance(value, list):

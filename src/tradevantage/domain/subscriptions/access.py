@@ -35,7 +35,8 @@ def decide_access(
     """
     if facts.creator_email is None or facts.subscription is None:
         return SubscriptionAccess.NOT_FOUND
-    if creator_email is not None and creator_email.strip().lower() != facts.creator_email.lower():
+    # A blank creator email (an EA setting left empty) means none was given.
+    if creator_email and creator_email.strip() and creator_email.strip().lower() != facts.creator_email.lower():
         return SubscriptionAccess.NOT_FOUND
     bound_to = facts.subscription.subscription.account_number
     if bound_to is not None and (account_number or "").strip() != bound_to:

@@ -20,7 +20,10 @@ class SubscriptionRepository(Protocol):
 
     async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None: ...
 
-    async def view(self, subscription_id: UUID) -> SubscriptionView | None: ...
+    async def view(self, subscription_id: UUID, for_update: bool = False) -> SubscriptionView | None:
+        """With `for_update`, the subscription is locked until the unit of work ends, so concurrent
+        changes (payments) apply one after the other."""
+        ...
 
     async def list_page(
         self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None

@@ -9,6 +9,7 @@ from typing import Any
 
 from tradevantage.domain.errors import Conflict, FieldError, ValidationFailed
 from tradevantage.domain.subscriptions.entities import PERIOD, Subscription
+from tradevantage.domain.values import is_symbol
 
 MAX_ACCOUNT_NUMBER_LENGTH = 32
 MIN_UTC_OFFSET, MAX_UTC_OFFSET = -720, 840
@@ -38,6 +39,8 @@ def read_account_number(value: Any, field: str = "account_number") -> str | None
     text = value.strip()
     if len(text) > MAX_ACCOUNT_NUMBER_LENGTH:
         raise ValidationFailed([FieldError(field, f"At most {MAX_ACCOUNT_NUMBER_LENGTH} characters.")])
+    if text and not is_symbol(text):
+        raise ValidationFailed([FieldError(field, "No spaces, control or invisible characters.")])
     return text or None
 
 

@@ -95,14 +95,14 @@ class SubscriptionService:
         self, caller: Principal, subscription_id: UUID | str, fields: Mapping[str, Any]
     ) -> SubscriptionView:
         """Bind a trading account or set the broker's UTC offset."""
-        view = await self._own_view(caller, subscription_id)
+        view = await self._own_view(caller, subscription_id, for_update=True)
         changed = rules.read_changes(view.subscription, fields)
         await self._uow.subscriptions.update(changed)
         return await self._commit_and_view(changed.id)
 
     async def cancel(self, caller: Principal, subscription_id: UUID | str) -> SubscriptionView:
         """Stop renewal; access lasts until `expires_at`. Cancelling twice changes nothing."""
-        view = await self._own_view(caller, subscription_id)
+        view = await self._own_view(caller, subscription_id, for_update=True)
         if view.subscription.cancelled_at is not None:
             return view
         cancelled = replace(view.subscription, cancelled_at=self._clock.now())
@@ -113,7 +113,7 @@ class SubscriptionService:
         self, caller: Principal, subscription_id: UUID | str, paid_at: datetime | None = None, periods: Any = None
     ) -> SubscriptionView:
         """The EA's creator (or an admin) records a payment; the subscriber may not pay themself in."""
-        view = await self._view(subscription_id)
+        view = await self._view(subscription_id, for_update=True)
         is_subscriber = view.subscription.user_id == caller.id
         if not (is_subscriber or caller.role is Role.ADMIN or view.expert.created_by == caller.id):
             raise NotFound(SUBSCRIPTION_NOT_FOUND)
@@ -135,18 +135,20 @@ class SubscriptionService:
         decision = decide_access(facts, self._clock.now(), account_number, creator_email)
         return AccessCheck(decision=decision, view=facts.subscription)
 
-    async def _own_view(self, caller: Principal, subscription_id: UUID | str) -> SubscriptionView:
-        view = await self._view(subscription_id)
+    async def _own_view(
+        self, caller: Principal, subscription_id: UUID | str, for_update: bool = False
+    ) -> SubscriptionView:
+        view = await self._view(subscription_id, for_update)
         if view.subscription.user_id != caller.id and caller.role is not Role.ADMIN:
             raise NotFound(SUBSCRIPTION_NOT_FOUND)
         return view
 
-    async def _view(self, subscription_id: UUID | str) -> SubscriptionView:
+    async def _view(self, subscription_id: UUID | str, for_update: bool = False) -> SubscriptionView:
         try:
             key = subscription_id if isinstance(subscription_id, UUID) else UUID(subscription_id)
         except ValueError:
             raise NotFound(SUBSCRIPTION_NOT_FOUND) from None
-        view = await self._uow.subscriptions.view(key)
+        view = await self._uow.subscriptions.view(key, for_update)
         if view is None:
             raise NotFound(SUBSCRIPTION_NOT_FOUND)
         return view

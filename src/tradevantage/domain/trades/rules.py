@@ -11,7 +11,7 @@ from uuid import UUID
 from tradevantage.domain.errors import Conflict, FieldError, ValidationFailed
 from tradevantage.domain.subscriptions.rules import read_account_number
 from tradevantage.domain.trades.entities import ZERO, Direction, Trade
-from tradevantage.domain.values import parse_decimal, parse_positive_id, parse_timestamp, text_problem
+from tradevantage.domain.values import is_symbol, parse_decimal, parse_positive_id, parse_timestamp, text_problem
 
 MAX_TICKER_LENGTH = 32
 MAX_COMMENT_LENGTH = 255
@@ -139,7 +139,7 @@ def _ticker(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("Expected the symbol as a string.")
     text = value.strip()
-    if not text or len(text) > MAX_TICKER_LENGTH or any(c.isspace() for c in text) or text_problem(text):
+    if len(text) > MAX_TICKER_LENGTH or not is_symbol(text):
         raise ValueError(f"A symbol of 1 to {MAX_TICKER_LENGTH} characters without spaces, as the broker spells it.")
     return text
 

@@ -51,7 +51,7 @@ class TradeService:
         expert = await self._expert_of(raw["expert"])
         subscription = await self._uow.subscriptions.find(caller.id, expert.id)
         values = rules.read_fields(raw, _offset(subscription.broker_utc_offset if subscription else None))
-        existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"])
+        existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"], for_update=True)
         if existing is None:
             now = self._clock.now()
             if subscription is None or subscription.status(now) is not SubscriptionStatus.ACTIVE:
@@ -65,17 +65,17 @@ class TradeService:
                 await self._uow.commit()
                 return ReportResult(await self._view(caller.id, trade.id), created=True)
             # Another request stored this ticket between our read and our insert.
-            existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"])
+            existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"], for_update=True)
             if existing is None:  # pragma: no cover - the insert just found it
                 raise NotFound(TRADE_NOT_FOUND)
-        return ReportResult(await self._apply_repeat(existing.trade, expert.id, values), created=False)
+        return ReportResult(await self._apply_repeat(existing.trade, expert.id, values, raw), created=False)
 
     async def correct(
         self, caller: Principal, reference: UUID | str | int, raw: Mapping[str, Any], by_ticket: bool, partial: bool
     ) -> TradeView:
         """PUT or PATCH a trade, found by id or by ticket. Fixed fields may be restated, never changed
         (400 naming them); no subscription is needed, so a position opened while subscribed can close."""
-        stored = await self._owned(caller, reference, by_ticket)
+        stored = await self._owned(caller, reference, by_ticket, for_update=True)
         expert_id = (await self._expert_of(raw["expert"])).id if raw.get("expert") is not None else None
         if not partial:
             missing = [e for e in rules.missing_on_report(raw) if e.field != "expert" or expert_id is None]
@@ -113,11 +113,15 @@ class TradeService:
             await trades.results_by_day(caller.id, where),
         )
 
-    async def _apply_repeat(self, stored: Trade, expert_id: UUID, values: Mapping[str, Any]) -> TradeView:
+    async def _apply_repeat(
+        self, stored: Trade, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
+    ) -> TradeView:
         changed = rules.changed_fixed_fields(stored, expert_id, values)
         if changed:
             raise rules.contradiction(changed)
-        closing = {name: values[name] for name in rules.CLOSING_FIELDS if name in values}
+        # A repeat only adds closing data: a retried "opened" report arriving after the close, with
+        # nulls in those fields, must not reopen the trade or zero its profit.
+        closing = {name: values[name] for name in rules.CLOSING_FIELDS if raw.get(name) is not None}
         if "open_time" in values and stored.open_time_stamped_by_server:
             closing.update(open_time=values["open_time"], open_time_stamped_by_server=False)
         if closing:
@@ -140,11 +144,13 @@ class TradeService:
             raise NotFound("No Expert Advisor has this magic number or id.")
         return expert
 
-    async def _owned(self, caller: Principal, reference: UUID | str | int, by_ticket: bool) -> TradeView:
+    async def _owned(
+        self, caller: Principal, reference: UUID | str | int, by_ticket: bool, for_update: bool = False
+    ) -> TradeView:
         view = None
         if by_ticket:
             try:
-                view = await self._uow.trades.get_by_ticket(caller.id, parse_positive_id(reference))  # type: ignore[arg-type]
+                view = await self._uow.trades.get_by_ticket(caller.id, parse_positive_id(reference), for_update)  # type: ignore[arg-type]
             except ValueError:
                 view = None
         else:
@@ -152,7 +158,7 @@ class TradeService:
                 key = reference if isinstance(reference, UUID) else UUID(str(reference))
             except ValueError:
                 key = None
-            view = None if key is None else await self._uow.trades.get(caller.id, key)
+            view = None if key is None else await self._uow.trades.get(caller.id, key, for_update)
         if view is None:
             raise NotFound(TRADE_NOT_FOUND)
         return view

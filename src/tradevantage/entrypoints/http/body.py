@@ -39,7 +39,9 @@ def decode_json_body(raw: bytes) -> Any:
     except msgspec.DecodeError as error:
         message = str(error)
         if "truncated" in message:
-            message = f"the body ends before the JSON does (at byte {len(body)})"
+            # msgspec says this both for a body cut short and for a string holding a lone \\ud800-style
+            # escape, which is no valid Unicode.
+            message = f"the JSON ends early or holds an invalid \\u escape (the body has {len(body)} bytes)"
         raise ClientException(f"Malformed JSON: {message}.") from None
     except RecursionError:
         raise ClientException("Malformed JSON: nested too deeply.") from None

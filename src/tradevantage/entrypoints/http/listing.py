@@ -10,7 +10,7 @@ from litestar import Request
 
 from tradevantage.domain.errors import FieldError, ValidationFailed
 from tradevantage.domain.pagination import Page
-from tradevantage.domain.values import parse_timestamp
+from tradevantage.domain.values import parse_timestamp, text_problem
 
 
 def page_links(request: Request[Any, Any, Any], page: Page[Any]) -> tuple[str | None, str | None]:
@@ -37,3 +37,12 @@ def filter_time(name: str, value: str | None) -> datetime | None:
         return parse_timestamp(value)
     except ValueError as error:
         raise ValidationFailed([FieldError(name, str(error))]) from None
+
+
+def filter_text(name: str, value: str | None) -> str | None:
+    """A text filter: blank means none; NUL or other control characters are refused, naming the parameter."""
+    if value is None or not value.strip():
+        return None
+    if problem := text_problem(value):
+        raise ValidationFailed([FieldError(name, problem)])
+    return value.strip()

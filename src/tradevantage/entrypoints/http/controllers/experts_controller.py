@@ -12,7 +12,7 @@ from tradevantage.domain.market.entities import ExpertFilter
 from tradevantage.domain.pagination import PageRequest
 from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Experts
-from tradevantage.entrypoints.http.listing import filter_time, page_links
+from tradevantage.entrypoints.http.listing import filter_text, filter_time, page_links
 from tradevantage.entrypoints.http.schemas.market import ExpertPage, ExpertResponse, ExpertWrite
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
 
@@ -40,9 +40,9 @@ class ExpertsController(Controller):
     ) -> ExpertPage:
         """Expert Advisors in the market (archived ones hidden), newest first by default."""
         where = ExpertFilter(
-            search=search or None,
-            author=author,
-            version=version,
+            search=filter_text("search", search),
+            author=filter_text("author", author),
+            version=filter_text("version", version),
             created_after=filter_time("created_at_after", created_at_after),
             created_before=filter_time("created_at_before", created_at_before),
         )

@@ -18,7 +18,7 @@ from tradevantage.domain.trades.rules import read_direction
 from tradevantage.domain.values import parse_decimal, parse_positive_id
 from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Trades
-from tradevantage.entrypoints.http.listing import filter_time, page_links
+from tradevantage.entrypoints.http.listing import filter_text, filter_time, page_links
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
 from tradevantage.entrypoints.http.schemas.trades import TradePage, TradeResponse, TradeStatsResponse, TradeWrite
 
@@ -59,10 +59,10 @@ def provide_trade_filter(
 
     where = TradeFilter(
         magic_number=read("expert", expert, parse_positive_id),
-        ticker=read("ticker", ticker, str.strip),
+        ticker=read("ticker", ticker, lambda value: filter_text("ticker", value)),
         direction=read("direction", direction, read_direction),
         status=read("status", status, _status),
-        account_number=read("account_number", account_number, str.strip),
+        account_number=read("account_number", account_number, lambda value: filter_text("account_number", value)),
         open_after=read("open_time_after", open_time_after, moment("open_time_after")),
         open_before=read("open_time_before", open_time_before, moment("open_time_before")),
         close_after=read("close_time_after", close_time_after, moment("close_time_after")),
