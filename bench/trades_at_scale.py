@@ -86,18 +86,43 @@ async def seed(url: str, trades: int) -> uuid.UUID:
         closed = None if ticket > trades - 50 else opened + timedelta(minutes=rng.randint(1, 600))
         records.append(
             (
-                uuid.uuid4(), user_id, experts[ticket % 2], ticket, rng.choice(SYMBOLS), rng.choice(("BUY", "SELL")),
-                Decimal(rng.choice(("0.01", "0.10", "0.50", "1.00"))), opened, False, closed,
-                Decimal(rng.randint(-5000, 6000)) / 100, Decimal(-rng.randint(0, 300)) / 100,
-                Decimal(rng.randint(-100, 100)) / 100, "", now, now,
+                uuid.uuid4(),
+                user_id,
+                experts[ticket % 2],
+                ticket,
+                rng.choice(SYMBOLS),
+                rng.choice(("BUY", "SELL")),
+                Decimal(rng.choice(("0.01", "0.10", "0.50", "1.00"))),
+                opened,
+                False,
+                closed,
+                Decimal(rng.randint(-5000, 6000)) / 100,
+                Decimal(-rng.randint(0, 300)) / 100,
+                Decimal(rng.randint(-100, 100)) / 100,
+                "",
+                now,
+                now,
             )
         )
     await connection.copy_records_to_table(
         "trades",
         records=records,
         columns=[
-            "id", "user_id", "expert_id", "ticket_number", "ticker", "direction", "lot_size", "open_time",
-            "open_time_stamped_by_server", "close_time", "profit", "commission", "swap", "comment", "created_at",
+            "id",
+            "user_id",
+            "expert_id",
+            "ticket_number",
+            "ticker",
+            "direction",
+            "lot_size",
+            "open_time",
+            "open_time_stamped_by_server",
+            "close_time",
+            "profit",
+            "commission",
+            "swap",
+            "comment",
+            "created_at",
             "updated_at",
         ],
     )
@@ -116,7 +141,9 @@ async def explain(url: str, user_id: uuid.UUID, deep_page: int) -> None:
         ordering = Ordering("open_time", descending=True)
         plans = {
             "list, first page": lambda: trades.list_page(user_id, TradeFilter(), ordering, PageRequest(1, 10)),
-            f"list, page {deep_page}": lambda: trades.list_page(user_id, TradeFilter(), ordering, PageRequest(deep_page, 10)),
+            f"list, page {deep_page}": lambda: trades.list_page(
+                user_id, TradeFilter(), ordering, PageRequest(deep_page, 10)
+            ),
             "stats: totals": lambda: trades.totals(user_id, TradeFilter()),
             "stats: by expert": lambda: trades.results_by_expert(user_id, TradeFilter()),
             "stats: by day": lambda: trades.results_by_day(user_id, TradeFilter()),

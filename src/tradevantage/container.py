@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from tradevantage.adapters.clock import SystemClock
 from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
+from tradevantage.adapters.histories.formats import choose_reader
 from tradevantage.adapters.persistence.database import DatabaseProbe, create_engine, create_session_factory
 from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
@@ -13,6 +14,7 @@ from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.subscriptions.service import SubscriptionService
+from tradevantage.domain.trades.importing import TradeImporter
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.service import UserService
 
@@ -63,6 +65,9 @@ class Container(containers.DeclarativeContainer):
     expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
     subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)
     trade_service = providers.Factory(TradeService, uow=unit_of_work, clock=clock)
+    trade_importer = providers.Factory(TradeImporter, uow=unit_of_work, clock=clock)
+    history_reader = providers.Callable(choose_reader)
+    """`container.history_reader(format_name, head_of_file)`: the reader of a trade-history format."""
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -79,6 +80,14 @@ class SqlSubscriptionRepository:
         statement = statement.order_by(*ordered(SubscriptionRow.subscribed_at, True, SubscriptionRow.id))
         rows, total = await fetch_page(self._session, statement, page)
         return Page([_view(row) for row in rows], total, page)
+
+    async def expiring_between(self, start: datetime, end: datetime) -> list[SubscriptionView]:
+        statement = (
+            _views()
+            .where(SubscriptionRow.expires_at >= start, SubscriptionRow.expires_at <= end)
+            .order_by(SubscriptionRow.expires_at, SubscriptionRow.id)
+        )
+        return [_view(row) for row in (await self._session.execute(statement)).all()]
 
     async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
         statement = (

@@ -79,6 +79,20 @@ class SqlTradeRepository:
         )
         return (await self._session.execute(statement)).first() is not None
 
+    async def add_many(self, trades: list[Trade]) -> None:
+        if not trades:
+            return
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        statement = insert(TradeRow).on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
+        await self._session.execute(statement, [_values(trade) for trade in trades])
+
+    async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
+        if not tickets:
+            return {}
+        statement = select(TradeRow).where(TradeRow.user_id == user_id, TradeRow.ticket_number.in_(set(tickets)))
+        rows = (await self._session.scalars(statement)).all()
+        return {row.ticket_number: _trade(row) for row in rows}
+
     async def update(self, trade: Trade) -> None:
         values = _values(trade)
         del values["id"]
@@ -262,10 +276,12 @@ def _values(trade: Trade) -> dict[str, Any]:
 
 def _view(row: AnyRow) -> TradeView:
     trade_row, magic_number, email = row[0], row[1], row[2]
-    fields = {name: getattr(trade_row, name) for name in _TRADE_FIELDS}
-    return TradeView(
-        trade=Trade(direction=Direction(trade_row.direction), **fields), magic_number=magic_number, user_email=email
-    )
+    return TradeView(trade=_trade(trade_row), magic_number=magic_number, user_email=email)
+
+
+def _trade(row: TradeRow) -> Trade:
+    fields = {name: getattr(row, name) for name in _TRADE_FIELDS}
+    return Trade(direction=Direction(row.direction), **fields)
 
 
 def _as_date(value: Any) -> date:

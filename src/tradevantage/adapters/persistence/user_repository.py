@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
@@ -35,6 +35,15 @@ class SqlUserRepository:
 
     async def get_by_email(self, email: str) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email_key == rules.email_key(email))
+        return None if row is None else _to_entity(row)
+
+    async def first_admin(self) -> User | None:
+        row = await self._session.scalar(
+            select(UserRow)
+            .where(UserRow.role == Role.ADMIN.value, UserRow.is_active.is_(True))
+            .order_by(UserRow.date_joined, UserRow.id)
+            .limit(1)
+        )
         return None if row is None else _to_entity(row)
 
     async def update(self, user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -29,6 +30,10 @@ class SubscriptionRepository(Protocol):
         self, page: PageRequest, subscriber: UUID | None = None, creator: UUID | None = None
     ) -> Page[SubscriptionView]:
         """Subscriptions of a subscriber, or to the EAs of a creator, newest first."""
+        ...
+
+    async def expiring_between(self, start: datetime, end: datetime) -> list[SubscriptionView]:
+        """Subscriptions whose `expires_at` falls in [start, end], soonest first."""
         ...
 
     async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:

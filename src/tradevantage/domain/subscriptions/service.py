@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -87,6 +87,13 @@ class SubscriptionService:
         if caller.role not in (Role.PROGRAMMER, Role.ADMIN):
             raise PermissionDenied("Only programmers and admins manage subscriptions to their Expert Advisors.")
         return (await self._uow.subscriptions.list_page(page, creator=caller.id)).or_not_found()
+
+    async def expiring_within(self, days: int) -> list[SubscriptionView]:
+        """Administrators' report: subscriptions that end within `days` days from now."""
+        if days < 0:
+            raise ValidationFailed([FieldError("expiring_within", "Must not be negative.")])
+        now = self._clock.now()
+        return await self._uow.subscriptions.expiring_between(now, now + timedelta(days=days))
 
     async def show(self, caller: Principal, subscription_id: UUID | str) -> SubscriptionView:
         return await self._own_view(caller, subscription_id)

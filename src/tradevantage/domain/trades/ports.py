@@ -25,6 +25,14 @@ class TradeRepository(Protocol):
         reports of one ticket make one row and no error. True when this call stored it."""
         ...
 
+    async def add_many(self, trades: list[Trade]) -> None:
+        """Store new trades in one statement (importing); tickets already stored are left alone."""
+        ...
+
+    async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
+        """The user's stored trades among `tickets`, by ticket number, in one query."""
+        ...
+
     async def update(self, trade: Trade) -> None: ...
 
     async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:

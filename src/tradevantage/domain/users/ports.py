@@ -22,6 +22,10 @@ class UserRepository(Protocol):
 
     async def update(self, user: User) -> None: ...
 
+    async def first_admin(self) -> User | None:
+        """The earliest active administrator, who owns placeholders the importer creates."""
+        ...
+
 
 class RefreshTokenRepository(Protocol):
     async def add(self, token: RefreshToken) -> None: ...

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from tradevantage.domain.clock import Clock
-from tradevantage.domain.errors import AuthenticationFailed, FieldError, require_valid
+from tradevantage.domain.errors import AuthenticationFailed, FieldError, NotFound, require_valid
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import RefreshClaims, RefreshToken, Role, TokenPair, User
 from tradevantage.domain.users.ports import AccountsUnitOfWork, PasswordHasher, TokenCodec
@@ -121,6 +121,31 @@ class UserService:
         await self._uow.users.update(updated)
         await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
         await self._uow.commit()
+
+    async def find(self, email: str) -> User:
+        """An account by email, for administrators' commands."""
+        user = await self._uow.users.get_by_email(rules.normalize_email(email))
+        if user is None:
+            raise NotFound(f"No account has the email {email.strip()!r}.")
+        return user
+
+    async def set_role(self, email: str, role: str) -> User:
+        """Administrators' command: give an account another role (takes effect on its next sign-in or refresh)."""
+        require_valid(_check_role(role))
+        user = await self.find(email)
+        updated = replace(user, role=Role(role))
+        await self._uow.users.update(updated)
+        await self._uow.commit()
+        return updated
+
+    async def deactivate(self, email: str) -> User:
+        """Administrators' command: the account can no longer sign in, and every refresh token is revoked."""
+        user = await self.find(email)
+        updated = replace(user, is_active=False)
+        await self._uow.users.update(updated)
+        await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
+        await self._uow.commit()
+        return updated
 
     async def _end_reads(self) -> None:
         """End the reading transaction before slow hashing, so no connection or lock waits on it.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, get, patch, post, put
@@ -11,16 +9,14 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from tradevantage.domain.errors import FieldError, ValidationFailed
 from tradevantage.domain.pagination import PageRequest
-from tradevantage.domain.trades.entities import TradeFilter, TradeStatus
-from tradevantage.domain.trades.rules import read_direction
-from tradevantage.domain.values import parse_decimal, parse_positive_id
+from tradevantage.domain.trades.entities import TradeFilter
 from tradevantage.entrypoints.http.auth import BEARER
 from tradevantage.entrypoints.http.dependencies import Caller, Trades
-from tradevantage.entrypoints.http.listing import filter_text, filter_time, page_links
+from tradevantage.entrypoints.http.listing import page_links
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
 from tradevantage.entrypoints.http.schemas.trades import TradePage, TradeResponse, TradeStatsResponse, TradeWrite
+from tradevantage.entrypoints.trade_filters import build_trade_filter
 
 T = TypeVar("T")
 
@@ -41,47 +37,21 @@ def provide_trade_filter(
     lot_size_max: FromQuery[str | None] = None,
 ) -> TradeFilter:
     """The filters of the trade list and statistics; every bad one is named by its parameter."""
-    errors: list[FieldError] = []
-
-    def read(name: str, value: str | None, reader: Callable[[str], T]) -> T | None:
-        if value is None or not value.strip():
-            return None
-        try:
-            return reader(value)
-        except ValueError as error:
-            errors.append(FieldError(name, str(error)))
-        except ValidationFailed as failure:
-            errors.extend(failure.errors)
-        return None
-
-    def moment(name: str) -> Callable[[str], datetime | None]:
-        return lambda value: filter_time(name, value)
-
-    where = TradeFilter(
-        magic_number=read("expert", expert, parse_positive_id),
-        ticker=read("ticker", ticker, lambda value: filter_text("ticker", value)),
-        direction=read("direction", direction, read_direction),
-        status=read("status", status, _status),
-        account_number=read("account_number", account_number, lambda value: filter_text("account_number", value)),
-        open_after=read("open_time_after", open_time_after, moment("open_time_after")),
-        open_before=read("open_time_before", open_time_before, moment("open_time_before")),
-        close_after=read("close_time_after", close_time_after, moment("close_time_after")),
-        close_before=read("close_time_before", close_time_before, moment("close_time_before")),
-        profit_min=read("profit_min", profit_min, parse_decimal),
-        profit_max=read("profit_max", profit_max, parse_decimal),
-        lot_size_min=read("lot_size_min", lot_size_min, parse_decimal),
-        lot_size_max=read("lot_size_max", lot_size_max, parse_decimal),
+    return build_trade_filter(
+        expert=expert,
+        ticker=ticker,
+        direction=direction,
+        status=status,
+        account_number=account_number,
+        open_time_after=open_time_after,
+        open_time_before=open_time_before,
+        close_time_after=close_time_after,
+        close_time_before=close_time_before,
+        profit_min=profit_min,
+        profit_max=profit_max,
+        lot_size_min=lot_size_min,
+        lot_size_max=lot_size_max,
     )
-    if errors:
-        raise ValidationFailed(errors)
-    return where
-
-
-def _status(value: str) -> TradeStatus:
-    try:
-        return TradeStatus(value.strip().lower())
-    except ValueError:
-        raise ValueError("Expected open or closed.") from None
 
 
 class TradesController(Controller):
