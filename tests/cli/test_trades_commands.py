@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from click.testing import CliRunner, Result
 from tests.cli.test_admin_commands import in_database
 from tests.factories import ExpertDetailsFactory, ExpertFactory, UserFactory
 from tradevantage.domain.pagination import Ordering, PageRequest
-from tradevantage.domain.trades.entities import Direction, TradeFilter, TradeStatus, TradeView
+from tradevantage.domain.trades.entities import Direction, Trade, TradeFilter, TradeStatus, TradeView
 from tradevantage.domain.users.entities import Role, User
 from tradevantage.entrypoints.cli.main import cli
 
@@ -187,6 +188,9 @@ def test_unknown_experts_are_created_as_private_placeholders_on_request(cli_env:
 @pytest.mark.parametrize("export_format", ["csv", "json"])
 def test_export_then_import_round_trips(cli_env: str, trader: User, tmp_path: Path, export_format: str) -> None:
     import_file(trader, HISTORIES / "fxblue-export.csv")
+    first = trades_of(cli_env, trader)[0].trade
+    marked = replace(first, account_number="5551234", comment='hedge, "partial" €', stop_loss=Decimal("1.04"))
+    in_database(cli_env, lambda uow: _update_and_commit(uow, marked))
     exported = tmp_path / f"trades.{export_format}"
     result = run("trades", "export", "--user", trader.email, "--format", export_format, "--output", exported)
     assert result.exit_code == 0, result.output
@@ -197,6 +201,11 @@ def test_export_then_import_round_trips(cli_env: str, trader: User, tmp_path: Pa
 
     assert reimported.exit_code == 0, reimported.output
     assert [_comparable(v) for v in trades_of(cli_env, twin)] == [_comparable(v) for v in trades_of(cli_env, trader)]
+
+
+async def _update_and_commit(uow: Any, trade: Trade) -> None:
+    await uow.trades.update(trade)
+    await uow.commit()
 
 
 async def _add_and_commit(uow: Any, user: User) -> None:
@@ -219,6 +228,10 @@ def _comparable(view: TradeView) -> tuple[Any, ...]:
         trade.commission,
         trade.swap,
         trade.profit,
+        trade.stop_loss,
+        trade.take_profit,
+        trade.account_number,
+        trade.comment,
     )
 
 

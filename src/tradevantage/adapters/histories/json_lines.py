@@ -53,4 +53,5 @@ class TradevantageJsonLines:
             swap=text("swap") or "0",
             profit=text("profit") or "0",
             comment=text("comment") or "",
+            account_number=text("account_number"),
         )

@@ -654,6 +654,7 @@ class TradeVantageCsvReader:
             swap=_decimal_or_zero("swap", record["swap"]),
             profit=_decimal_or_zero("profit", record["profit"]),
             comment=record["comment"],
+            account_number=record["account_number"].strip() or None,
         )
 
 

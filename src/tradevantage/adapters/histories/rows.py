@@ -57,5 +57,6 @@ class HistoryRow:
     swap: str = "0"
     profit: str = "0"
     comment: str = ""
+    account_number: str | None = None  # the MetaTrader login, when the file carries it (our own exports)
     problem: str | None = None
     """Why this line cannot be read, when it cannot; the other fields may then be empty."""

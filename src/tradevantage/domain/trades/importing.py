@@ -84,6 +84,9 @@ class HistoryLine(Protocol):
     def comment(self) -> str: ...
 
     @property
+    def account_number(self) -> str | None: ...
+
+    @property
     def problem(self) -> str | None: ...
 
 
@@ -244,6 +247,7 @@ class TradeImporter:
             "swap": line.swap,
             "profit": line.profit,
             "comment": line.comment[: rules.MAX_COMMENT_LENGTH],
+            "account_number": line.account_number,
         }
         values = rules.read_fields(raw, options.utc_offset)
         values["ticket_number"] = _ticket_of(line, values)
