@@ -99,6 +99,9 @@ class InMemoryUserRepository:
     async def update(self, user: User) -> None:
         self.rows[user.id] = user
 
+    async def first_admin(self) -> User | None:
+        return next((u for u in self.rows.values() if u.role == "admin" and u.is_active), None)
+
 
 class InMemoryRefreshTokenRepository:
     def __init__(self) -> None:
@@ -250,6 +253,14 @@ class InMemoryTradeRepository:
 
     async def update(self, trade: Trade) -> None:
         self.rows[trade.id] = trade
+
+    async def add_many(self, trades: list[Trade]) -> None:
+        for trade in trades:
+            await self.add_if_absent(trade)
+
+    async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
+        wanted = set(tickets)
+        return {t.ticket_number: t for t in self.rows.values() if t.user_id == user_id and t.ticket_number in wanted}
 
     async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
         trade = self.rows.get(trade_id)
