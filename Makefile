@@ -20,8 +20,8 @@ run: install
 	$(VENV)/bin/tradevantage serve $(ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 
 test: lint

@@ -23,7 +23,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-HEADER = '"Order","openTime","Type","Size","Symbol","openPrice","S/L","T/P","closeTime","closePrice","Commission","Taxes","Swap","Profit"\n'
+HEADER = (
+    '"Order","openTime","Type","Size","Symbol","openPrice","S/L","T/P","closeTime","closePrice",'
+    '"Commission","Taxes","Swap","Profit"\n'
+)
 SYMBOLS = ["eurusd", "gbpusd", "usdjpy", "xauusd", "audcad", "nzdusd"]
 
 
