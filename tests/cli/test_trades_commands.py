@@ -17,7 +17,7 @@ from tradevantage.domain.trades.entities import Direction, Trade, TradeFilter, T
 from tradevantage.domain.users.entities import Role, User
 from tradevantage.entrypoints.cli.main import cli
 
-HISTORIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "histories"
+HISTORIES = Path(__file__).resolve().parents[1] / "data" / "histories"
 CLOSED = TradeFilter(status=TradeStatus.CLOSED)
 ALL = TradeFilter()
 

@@ -22,7 +22,7 @@ from tradevantage.adapters.histories.readers import (
 )
 from tradevantage.adapters.histories.rows import HistoryRow, RowKind
 
-HISTORIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "histories"
+HISTORIES = Path(__file__).resolve().parents[1] / "data" / "histories"
 needs_samples = pytest.mark.skipif(not HISTORIES.is_dir(), reason=f"the sample histories are not at {HISTORIES}")
 
 MT4_CSV_HEADER = (
