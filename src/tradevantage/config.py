@@ -42,6 +42,7 @@ class Settings:
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19 * 1024
     workers: int = 1
+    jwt_leeway_seconds: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -69,6 +70,7 @@ class Settings:
             argon2_time_cost=env.integer("ARGON2_TIME_COST", 2, maximum=100),
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),
             workers=env.integer("WORKERS", 1, maximum=64),
+            jwt_leeway_seconds=env.integer("JWT_LEEWAY_SECONDS", 10, minimum=0, maximum=300),
         )
         return settings.with_secret()
 
@@ -94,14 +96,14 @@ class _Env:
         value = self._environ.get(PREFIX + name, "").strip()
         return value or default
 
-    def integer(self, name: str, default: int, maximum: int = 1_000_000) -> int:
+    def integer(self, name: str, default: int, maximum: int = 1_000_000, minimum: int = 1) -> int:
         raw = self.text(name, str(default))
         try:
             value = int(raw)
         except ValueError:
             raise ConfigurationError(f"{PREFIX}{name} must be a whole number, not {raw!r}.") from None
-        if not 1 <= value <= maximum:
-            raise ConfigurationError(f"{PREFIX}{name} must be from 1 to {maximum}, not {value}.")
+        if not minimum <= value <= maximum:
+            raise ConfigurationError(f"{PREFIX}{name} must be from {minimum} to {maximum}, not {value}.")
         return value
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:

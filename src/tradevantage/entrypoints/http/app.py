@@ -30,6 +30,7 @@ from tradevantage.entrypoints.http.observability import (
     configure_logging,
 )
 from tradevantage.entrypoints.http.problems import exception_handlers
+from tradevantage.entrypoints.http.security_headers import SecurityHeadersMiddleware
 
 logger = logging.getLogger("tradevantage")
 
@@ -78,5 +79,5 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Route middleware only sees requests that match a route; wrapping the whole handler gives the
     # unmatched ones (404, 405) a request id and an access-log line too.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, pool)
+    app.asgi_handler = RequestContextMiddleware(SecurityHeadersMiddleware(app.asgi_handler), pool)
     return app

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import jwt
 from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.openapi.spec import SecurityRequirement
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
+from litestar.security.jwt.token import JWTDecodeOptions
 
 from tradevantage.config import Settings
 from tradevantage.domain.users.entities import Principal, Role, TokenKind
@@ -30,6 +34,43 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("An access token is required: Authorization: Bearer <token>.")
         return await self.authenticate_token(encoded_token=token.strip(), connection=connection)
+
+
+def token_with_leeway(seconds: int) -> type[Token]:
+    """Litestar's Token, accepting `exp` and `nbf` up to `seconds` off, for clocks that drift a little."""
+
+    class LenientToken(Token):
+        def __post_init__(self) -> None:
+            # Token's own check refuses any `exp` in the past, whatever the decoder's leeway.
+            now = datetime.now(UTC).timestamp()
+            if not self.sub:
+                raise ImproperlyConfiguredException("sub must be a string with a length greater than 0")
+            self.exp = self.exp.astimezone(UTC).replace(microsecond=0)
+            self.iat = self.iat.astimezone(UTC).replace(microsecond=0)
+            if self.exp.timestamp() < now - seconds or self.iat.timestamp() > now + seconds:
+                raise ImproperlyConfiguredException("The token is expired or issued in the future.")
+
+        @classmethod
+        def decode_payload(
+            cls,
+            encoded_token: str,
+            secret: str,
+            algorithms: list[str],
+            issuer: str | Sequence[str] | None = None,
+            audience: str | Sequence[str] | None = None,
+            options: JWTDecodeOptions | None = None,
+        ) -> Any:
+            return jwt.decode(
+                jwt=encoded_token,
+                key=secret,
+                algorithms=algorithms,
+                issuer=issuer,
+                audience=audience,
+                options=options,  # type: ignore[arg-type]
+                leeway=seconds,
+            )
+
+    return LenientToken
 
 
 async def principal_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
@@ -55,6 +96,7 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
         description="An access token from POST /api/login/.",
         openapi_security_scheme_name=SCHEME_NAME,
         authentication_middleware_class=BearerAuthenticationMiddleware,
+        token_cls=token_with_leeway(settings.jwt_leeway_seconds),
     )
 
 

@@ -1,0 +1,53 @@
+"""Safe HTTP defaults and token expiry leeway (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.api.conftest import TEST_SECRET, Client, login, register
+from tradevantage.config import Settings
+from tradevantage.container import build_container
+from tradevantage.entrypoints.http.app import create_app
+
+
+async def test_answers_carry_security_headers_and_api_answers_are_not_cached(client: Client) -> None:
+    health = await client.get("/health/")
+    api = await client.get("/api/user/")
+    for response in (health, api):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    assert api.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(("expired_ago", "status"), [(5, 200), (60, 401)])
+async def test_expired_access_tokens_get_a_small_leeway(client: Client, expired_ago: int, status: int) -> None:
+    user = await register(client)
+    tokens = await login(client, user["email"])
+    claims = jwt.decode(tokens["access"], TEST_SECRET, algorithms=["HS256"], audience="tradevantage-api")
+    now = datetime.now(UTC)
+    claims["iat"] = int((now - timedelta(minutes=16)).timestamp())
+    claims["exp"] = int((now - timedelta(seconds=expired_ago)).timestamp())
+    forged = jwt.encode(claims, TEST_SECRET, algorithm="HS256")
+
+    response = await client.get("/api/user/", headers={"Authorization": f"Bearer {forged}"})
+
+    assert response.status_code == status
+
+
+async def test_cors_answers_only_the_configured_origins(settings: Settings) -> None:
+    configured = replace(settings, cors_origins=("https://app.example.com",))
+    async with AsyncTestClient(app=create_app(build_container(configured))) as client:
+        allowed = await client.options(
+            "/api/user/",
+            headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"},
+        )
+        refused = await client.get("/health/", headers={"Origin": "https://evil.example.com"})
+
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert "access-control-allow-origin" not in refused.headers
