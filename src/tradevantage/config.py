@@ -43,6 +43,7 @@ class Settings:
     argon2_memory_kib: int = 19 * 1024
     workers: int = 1
     jwt_leeway_seconds: int = 10
+    token_check_cache_seconds: int = 5
 
     @property
     def is_production(self) -> bool:
@@ -71,6 +72,7 @@ class Settings:
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),
             workers=env.integer("WORKERS", 1, maximum=64),
             jwt_leeway_seconds=env.integer("JWT_LEEWAY_SECONDS", 10, minimum=0, maximum=300),
+            token_check_cache_seconds=env.integer("TOKEN_CHECK_CACHE_SECONDS", 5, minimum=0, maximum=300),
         )
         return settings.with_secret()
 

@@ -33,6 +33,7 @@ def settings(database_url: str) -> Settings:
         migrate_on_start=False,
         argon2_time_cost=1,
         argon2_memory_kib=1024,
+        token_check_cache_seconds=0,
     )
 
 

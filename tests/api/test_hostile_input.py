@@ -85,3 +85,50 @@ async def test_openapi_marks_only_protected_routes_as_needing_a_token(client: Cl
     assert "security" not in schema["paths"]["/health"]["get"]
     assert schema["paths"]["/api/user"]["get"]["security"] == [{"BearerToken": []}]
     assert "413" in schema["paths"]["/api/login"]["post"]["responses"]
+
+
+async def test_access_tokens_of_a_revoked_sign_in_are_refused(client: Client) -> None:
+    user = await register(client)
+    kept = await login(client, user["email"])
+    logged_out = await login(client, user["email"])
+
+    await client.post("/api/logout/", json={"refresh": logged_out["refresh"]})
+
+    assert_problem(await client.get("/api/user/", headers=bearer(logged_out)), 401)
+    assert (await client.get("/api/user/", headers=bearer(kept))).status_code == 200
+
+
+async def test_reusing_a_rotated_refresh_token_also_kills_the_access_tokens_of_that_sign_in(client: Client) -> None:
+    user = await register(client)
+    first = await login(client, user["email"])
+    rotated = (await client.post("/api/login/refresh/", json={"refresh": first["refresh"]})).json()
+    await client.post("/api/login/refresh/", json={"refresh": first["refresh"]})
+
+    assert_problem(await client.get("/api/user/", headers=bearer(rotated)), 401)
+
+
+async def test_a_password_change_refuses_every_older_access_token(client: Client) -> None:
+    user = await register(client)
+    phone, terminal = await login(client, user["email"]), await login(client, user["email"])
+    changed = await client.post(
+        "/api/user/password/",
+        json={"current_password": PASSWORD, "new_password": "brand-new-secret-9"},
+        headers=bearer(phone),
+    )
+    assert changed.status_code == 204
+    for old in (phone, terminal):
+        assert_problem(await client.get("/api/trade/", headers=bearer(old)), 401)
+
+
+async def test_a_deactivated_accounts_token_is_refused_on_every_route(client: Client, engine: AsyncEngine) -> None:
+    user = await register(client)
+    tokens = await login(client, user["email"])
+    async with create_session_factory(engine)() as session:
+        uow = SqlUnitOfWork(session)
+        stored = await uow.users.get(UUID(user["id"]))
+        assert stored is not None
+        await uow.users.update(replace(stored, is_active=False))
+        await uow.commit()
+
+    for path in ("/api/trade/", "/api/experts/", "/api/subscriptions/", "/api/trade-auth/123/"):
+        assert_problem(await client.get(path, headers=bearer(tokens)), 401)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
+import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.conftest import Client, publish, signed_in, subscribe
+from tradevantage.config import Settings
+from tradevantage.container import build_container
+from tradevantage.entrypoints.http.app import create_app
 
 
 @contextmanager
@@ -38,6 +45,14 @@ async def grow_market(client: Client, author_headers: dict[str, str], experts: i
         await subscribe(client, headers, first)
 
 
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Client]:
+    """As production runs: the token-state check is cached, so a warm request runs only its own queries."""
+    app = create_app(build_container(replace(settings, token_check_cache_seconds=300)))
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
 async def test_trade_auth_and_list_page_statements_do_not_grow_with_rows(client: Client) -> None:
     _, author = await signed_in(client, "programmer")
     _, trader = await signed_in(client)
@@ -46,6 +61,8 @@ async def test_trade_auth_and_list_page_statements_do_not_grow_with_rows(client:
     counts = []
     for experts, subscribers in ((2, 1), (12, 6)):
         await grow_market(client, author, experts, subscribers)
+        await client.get("/api/trade-auth/1/", headers=trader)  # warms this token's state check
+        await client.get("/api/experts/", headers=trader)
         with counted_statements(client) as auth_statements:
             assert (await client.get("/api/trade-auth/1/", headers=trader)).status_code == 200
         with counted_statements(client) as list_statements:

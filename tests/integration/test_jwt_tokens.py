@@ -38,7 +38,7 @@ def test_refresh_token_round_trips() -> None:
 
 def test_access_token_is_refused_as_refresh_token() -> None:
     codec = JwtTokenCodec(SETTINGS)
-    access = codec.issue_access(UserFactory.build(), now())
+    access = codec.issue_access(UserFactory.build(), uuid4(), now())
     with pytest.raises(AuthenticationFailed):
         codec.read_refresh(access.token)
 
@@ -46,12 +46,13 @@ def test_access_token_is_refused_as_refresh_token() -> None:
 def test_access_token_carries_type_role_and_lifetime() -> None:
     user = UserFactory.build()
     moment = now()
-    access = JwtTokenCodec(SETTINGS).issue_access(user, moment)
+    family = uuid4()
+    access = JwtTokenCodec(SETTINGS).issue_access(user, family, moment)
 
     payload = jwt.decode(access.token, SETTINGS.secret, algorithms=["HS256"], audience=SETTINGS.audience)
 
     assert payload["sub"] == str(user.id)
-    assert payload["extras"] == {"typ": "access", "email": user.email, "role": user.role.value}
+    assert payload["extras"] == {"typ": "access", "email": user.email, "role": user.role.value, "fam": str(family)}
     assert payload["exp"] - payload["iat"] == 15 * 60
 
 

@@ -62,7 +62,7 @@ class FakeTokenCodec:
     def __init__(self, clock: FixedClock) -> None:
         self._clock = clock
 
-    def issue_access(self, user: User, now: datetime) -> IssuedToken:
+    def issue_access(self, user: User, family_id: UUID, now: datetime) -> IssuedToken:
         return IssuedToken(token=f"access:{user.id}", expires_at=now + ACCESS_LIFETIME)
 
     def issue_refresh(self, claims: RefreshClaims, now: datetime) -> IssuedToken:
@@ -124,6 +124,9 @@ class InMemoryRefreshTokenRepository:
         for token in list(self.rows.values()):
             if token.family_id == family_id and token.revoked_at is None:
                 self.rows[token.id] = replace(token, revoked_at=at)
+
+    async def family_revoked(self, family_id: UUID) -> bool:
+        return any(t.family_id == family_id and t.revoked_at is not None for t in self.rows.values())
 
     async def revoke_all_of_user(self, user_id: UUID, at: datetime) -> None:
         for token in list(self.rows.values()):

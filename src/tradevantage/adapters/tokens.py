@@ -30,7 +30,7 @@ class JwtTokenCodec:
     def __init__(self, settings: JwtSettings) -> None:
         self._settings = settings
 
-    def issue_access(self, user: User, now: datetime) -> IssuedToken:
+    def issue_access(self, user: User, family_id: UUID, now: datetime) -> IssuedToken:
         expires_at = now + self._settings.access_lifetime
         token = Token(
             sub=str(user.id),
@@ -38,7 +38,12 @@ class JwtTokenCodec:
             iat=now,
             iss=self._settings.issuer,
             aud=self._settings.audience,
-            extras={"typ": TokenKind.ACCESS.value, "email": user.email, "role": user.role.value},
+            extras={
+                "typ": TokenKind.ACCESS.value,
+                "email": user.email,
+                "role": user.role.value,
+                "fam": str(family_id),
+            },
         )
         return IssuedToken(token=self._encode(token), expires_at=expires_at)
 

@@ -64,6 +64,14 @@ class SqlRefreshTokenRepository:
             .values(revoked_at=at)
         )
 
+    async def family_revoked(self, family_id: UUID) -> bool:
+        revoked = await self._session.scalar(
+            select(RefreshTokenRow.id)
+            .where(RefreshTokenRow.family_id == family_id, RefreshTokenRow.revoked_at.is_not(None))
+            .limit(1)
+        )
+        return revoked is not None
+
     async def revoke_all_of_user(self, user_id: UUID, at: datetime) -> None:
         await self._session.execute(
             update(RefreshTokenRow)

@@ -41,6 +41,10 @@ class RefreshTokenRepository(Protocol):
 
     async def revoke_family(self, family_id: UUID, at: datetime) -> None: ...
 
+    async def family_revoked(self, family_id: UUID) -> bool:
+        """True once the family was revoked (logout, reuse of a rotated token, password change)."""
+        ...
+
     async def revoke_all_of_user(self, user_id: UUID, at: datetime) -> None: ...
 
 
@@ -59,7 +63,9 @@ class PasswordHasher(Protocol):
 class TokenCodec(Protocol):
     """Signs and checks the tokens handed to clients."""
 
-    def issue_access(self, user: User, now: datetime) -> IssuedToken: ...
+    def issue_access(self, user: User, family_id: UUID, now: datetime) -> IssuedToken:
+        """An access token of the sign-in `family_id`: revoking the family refuses it too."""
+        ...
 
     def issue_refresh(self, claims: RefreshClaims, now: datetime) -> IssuedToken: ...
 

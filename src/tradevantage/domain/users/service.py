@@ -122,6 +122,14 @@ class UserService:
         await self._uow.refresh_tokens.revoke_all_of_user(user.id, self._clock.now())
         await self._uow.commit()
 
+    async def access_allowed(self, user_id: UUID, family_id: UUID) -> bool:
+        """Whether an access token still speaks for its user: the account is active and the sign-in
+        it came from was not revoked (logout, a reused refresh token, a password change)."""
+        user = await self._uow.users.get(user_id)
+        if user is None or not user.is_active:
+            return False
+        return not await self._uow.refresh_tokens.family_revoked(family_id)
+
     async def find(self, email: str) -> User:
         """An account by email, for administrators' commands."""
         user = await self._uow.users.get_by_email(rules.normalize_email(email))
@@ -174,7 +182,7 @@ class UserService:
                 expires_at=refresh.expires_at,
             )
         )
-        access = self._tokens.issue_access(user, now)
+        access = self._tokens.issue_access(user, family_id, now)
         expires_in = int((access.expires_at - now).total_seconds())
         return TokenPair(access=access.token, refresh=refresh.token, expires_in=expires_in)
 

@@ -40,7 +40,7 @@ def create_app(container: Container | None = None) -> Litestar:
     container = container or build_container()
     settings = container.settings()
     configure_logging(settings.log_level)
-    auth = build_jwt_auth(settings)
+    auth = build_jwt_auth(settings, container)
     pool = PoolWatch(container.engine())
     pool.update()
 

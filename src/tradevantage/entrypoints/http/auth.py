@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 from litestar.security.jwt.token import JWTDecodeOptions
 
 from tradevantage.config import Settings
+from tradevantage.container import Container
 from tradevantage.domain.users.entities import Principal, Role, TokenKind
 
 PUBLIC = {"exclude_from_auth": True}
@@ -83,8 +85,9 @@ async def principal_from_token(token: Token, _: ASGIConnection[Any, Any, Any, An
         return None
 
 
-def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
+def build_jwt_auth(settings: Settings, container: Container) -> JWTAuth[Principal, Token]:
     return JWTAuth[Principal, Token](
+        revoked_token_handler=TokenStateCheck(container, settings.token_check_cache_seconds).refused,
         token_secret=settings.jwt_secret,
         algorithm=settings.jwt_algorithm,
         retrieve_user_handler=principal_from_token,
@@ -106,3 +109,37 @@ def security_per_route(app_config: AppConfig) -> AppConfig:
     if app_config.openapi_config is not None:
         app_config.openapi_config.security = None
     return app_config
+
+
+class TokenStateCheck:
+    """Refuses access tokens of deactivated accounts and of revoked sign-ins.
+
+    The answer for a (user, sign-in) pair is kept for `ttl` seconds per process, so the hot paths do
+    not query on every request; a revocation takes effect within that time.
+    """
+
+    def __init__(self, container: Container, ttl: float) -> None:
+        self._container = container
+        self._ttl = ttl
+        self._known: dict[tuple[str, str], tuple[bool, float]] = {}
+
+    async def refused(self, token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> bool:
+        key = (token.sub, str(token.extras.get("fam", "")))
+        cached = self._known.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[1] > now:
+            return not cached[0]
+        allowed = await self._allowed(*key)
+        if self._ttl > 0:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            self._known[key] = (allowed, now + self._ttl)
+        return not allowed
+
+    async def _allowed(self, user_id: str, family_id: str) -> bool:
+        try:
+            user, family = UUID(user_id), UUID(family_id)
+        except ValueError:
+            return False
+        async with self._container.session_factory()() as session:
+            return await self._container.user_service(uow__session=session).access_allowed(user, family)
