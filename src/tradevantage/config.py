@@ -44,6 +44,11 @@ class Settings:
     workers: int = 1
     jwt_leeway_seconds: int = 10
     token_check_cache_seconds: int = 5
+    redis_url: str | None = None
+    failed_logins_per_email: int = 5
+    failed_logins_per_client: int = 20
+    registrations_per_client: int = 10
+    throttle_window_minutes: int = 15
 
     @property
     def is_production(self) -> bool:
@@ -72,6 +77,11 @@ class Settings:
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),
             workers=env.integer("WORKERS", 1, maximum=64),
             jwt_leeway_seconds=env.integer("JWT_LEEWAY_SECONDS", 10, minimum=0, maximum=300),
+            redis_url=env.text("REDIS_URL", "") or None,
+            failed_logins_per_email=env.integer("FAILED_LOGINS_PER_EMAIL", 5),
+            failed_logins_per_client=env.integer("FAILED_LOGINS_PER_CLIENT", 20),
+            registrations_per_client=env.integer("REGISTRATIONS_PER_CLIENT", 10),
+            throttle_window_minutes=env.integer("THROTTLE_WINDOW_MINUTES", 15, maximum=24 * 60),
             token_check_cache_seconds=env.integer("TOKEN_CHECK_CACHE_SECONDS", 5, minimum=0, maximum=300),
         )
         return settings.with_secret()

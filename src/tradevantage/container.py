@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dependency_injector import containers, providers
 
+from tradevantage.adapters.attempt_counter import StoreAttemptCounter, create_store
 from tradevantage.adapters.clock import SystemClock
 from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
 from tradevantage.adapters.histories.formats import choose_reader
@@ -17,6 +20,7 @@ from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.trades.importing import TradeImporter
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.service import UserService
+from tradevantage.domain.users.throttling import Throttle, ThrottlePolicy
 
 
 def _jwt_settings(settings: Settings) -> JwtSettings:
@@ -27,6 +31,15 @@ def _jwt_settings(settings: Settings) -> JwtSettings:
         audience=settings.jwt_audience,
         access_lifetime=settings.access_token_lifetime,
         refresh_lifetime=settings.refresh_token_lifetime,
+    )
+
+
+def _throttle_policy(settings: Settings) -> ThrottlePolicy:
+    return ThrottlePolicy(
+        failed_logins_per_email=settings.failed_logins_per_email,
+        failed_logins_per_client=settings.failed_logins_per_client,
+        registrations_per_client=settings.registrations_per_client,
+        window=timedelta(minutes=settings.throttle_window_minutes),
     )
 
 
@@ -47,6 +60,12 @@ class Container(containers.DeclarativeContainer):
     migrator = providers.Factory(lambda s: Migrator(s.database_url), settings)
 
     clock = providers.Singleton(SystemClock)
+    throttle_store = providers.Singleton(lambda s: create_store(s.redis_url), settings)
+    throttle = providers.Singleton(
+        lambda s, counter: Throttle(counter, _throttle_policy(s)),
+        settings,
+        providers.Singleton(StoreAttemptCounter, throttle_store),
+    )
     password_hasher = providers.Singleton(
         lambda s: Argon2PasswordHasher(Argon2Cost(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib)),
         settings,
@@ -61,6 +80,7 @@ class Container(containers.DeclarativeContainer):
         hasher=password_hasher,
         tokens=token_codec,
         clock=clock,
+        throttle=throttle,
     )
     expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
     subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)

@@ -34,6 +34,8 @@ def settings(database_url: str) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         token_check_cache_seconds=0,
+        registrations_per_client=10_000,
+        failed_logins_per_client=10_000,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import NoReturn
 from uuid import UUID, uuid4
 
 from tradevantage.domain.clock import Clock
@@ -11,6 +12,7 @@ from tradevantage.domain.errors import AuthenticationFailed, FieldError, NotFoun
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import RefreshClaims, RefreshToken, Role, TokenPair, User
 from tradevantage.domain.users.ports import AccountsUnitOfWork, PasswordHasher, TokenCodec
+from tradevantage.domain.users.throttling import Throttle
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 INVALID_TOKEN = "Token is invalid or expired."
@@ -21,14 +23,26 @@ REUSED_TOKEN = "Refresh token was already used; every session of that sign-in is
 class UserService:
     """Use cases of the accounts context. Each public method is one unit of work."""
 
-    def __init__(self, uow: AccountsUnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: AccountsUnitOfWork,
+        hasher: PasswordHasher,
+        tokens: TokenCodec,
+        clock: Clock,
+        throttle: Throttle | None = None,
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
         self._clock = clock
+        self._throttle = throttle
 
-    async def register(self, email: str, full_name: str, password: str, role: str = Role.USER) -> User:
-        """Self-registration: any role but `admin`."""
+    async def register(
+        self, email: str, full_name: str, password: str, role: str = Role.USER, client: str = ""
+    ) -> User:
+        """Self-registration: any role but `admin`, a limited number per client address."""
+        if self._throttle:
+            await self._throttle.check_registration(client)
         if role == Role.ADMIN:
             require_valid([FieldError("role", "Administrators are created from the command line.")])
         return await self.create_account(email, full_name, password, role)
@@ -60,18 +74,29 @@ class UserService:
         await self._uow.commit()
         return user
 
-    async def authenticate(self, email: str, password: str) -> TokenPair:
-        """Sign in: a new token family. Unknown email and wrong password are refused alike."""
+    async def authenticate(self, email: str, password: str, client: str = "") -> TokenPair:
+        """Sign in: a new token family. Unknown email and wrong password are refused alike, and so
+        are callers past the failure limits (per email and per client address)."""
+        key = rules.email_key(email)
+        if self._throttle:
+            await self._throttle.check_login(key, client)
         user = await self._uow.users.get_by_email(rules.normalize_email(email))
         await self._end_reads()
         if user is None:
             await self._hasher.verify_dummy(password)
-            raise AuthenticationFailed(INVALID_CREDENTIALS)
-        if not await self._hasher.verify(user.password_hash, password) or not user.is_active:
-            raise AuthenticationFailed(INVALID_CREDENTIALS)
+            await self._failed_login(key, client)
+        elif not await self._hasher.verify(user.password_hash, password) or not user.is_active:
+            await self._failed_login(key, client)
         pair = await self._issue_pair(user, family_id=uuid4(), now=self._clock.now())
         await self._uow.commit()
+        if self._throttle:
+            await self._throttle.login_succeeded(key)
         return pair
+
+    async def _failed_login(self, email_key: str, client: str) -> NoReturn:
+        if self._throttle:
+            await self._throttle.login_failed(email_key, client)
+        raise AuthenticationFailed(INVALID_CREDENTIALS)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Rotate a refresh token. Presenting an already-rotated one revokes its whole family."""

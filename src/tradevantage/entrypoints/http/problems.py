@@ -23,6 +23,7 @@ from tradevantage.domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from tradevantage.domain.users.throttling import TooManyAttempts
 from tradevantage.entrypoints.http.body import EMPTY_BODY
 
 PROBLEM_JSON = "application/problem+json"
@@ -57,6 +58,8 @@ def problem(
 
 
 def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+    if isinstance(error, TooManyAttempts):
+        return problem(429, error.detail, headers={"Retry-After": str(error.retry_after)})
     status = next((code for kind, code in _DOMAIN_STATUS if isinstance(error, kind)), 400)
     headers = BEARER_CHALLENGE if status == 401 else None
     return problem(status, error.detail, error.errors, headers)
