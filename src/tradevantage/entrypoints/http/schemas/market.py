@@ -10,12 +10,13 @@ import msgspec
 
 from tradevantage.domain.market.entities import ExpertAdvisor
 from tradevantage.domain.values import format_decimal, format_timestamp
+from tradevantage.entrypoints.http.schemas.partial import PartialBody
 
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 
 
-class ExpertWrite(msgspec.Struct):
+class ExpertWrite(PartialBody):
     """An EA as clients send it. POST and PUT need `magic_number` and `name`; PATCH sends any subset."""
 
     magic_number: int | str | Unset = UNSET
@@ -31,10 +32,6 @@ class ExpertWrite(msgspec.Struct):
     image_url: str | Unset | None = UNSET
     file_url: str | Unset | None = UNSET
     parameters: dict[str, Any] | Unset = UNSET
-
-    def given(self) -> dict[str, Any]:
-        """The fields the client sent."""
-        return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}
 
 
 class ExpertResponse(msgspec.Struct):

@@ -9,6 +9,7 @@ import msgspec
 
 from tradevantage.domain.subscriptions.entities import SubscriptionView
 from tradevantage.domain.values import format_timestamp
+from tradevantage.entrypoints.http.schemas.partial import PartialBody
 
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
@@ -24,12 +25,9 @@ class SubscribeRequest(msgspec.Struct):
     account_number: str | int | None = None
 
 
-class SubscriptionChange(msgspec.Struct):
+class SubscriptionChange(PartialBody):
     account_number: str | int | Unset | None = UNSET
     broker_utc_offset: int | Unset | None = UNSET
-
-    def given(self) -> dict[str, object]:
-        return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}
 
 
 class PaymentRequest(msgspec.Struct):

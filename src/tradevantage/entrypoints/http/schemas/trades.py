@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from tradevantage.domain.trades.entities import DayResult, ExpertResult, TickerResult, TradeStatistics, TradeView
 from tradevantage.domain.values import format_decimal, format_timestamp
+from tradevantage.entrypoints.http.schemas.partial import PartialBody
 
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 
 
-class TradeWrite(msgspec.Struct):
+class TradeWrite(PartialBody):
     """A trade as EAs report it. On a report `expert`, `ticket_number`, `ticker`, `direction` and `lot_size`
     are required; `expert` is the magic number (or the EA's id), `direction` BUY/SELL or 0/1."""
 
@@ -36,9 +36,6 @@ class TradeWrite(msgspec.Struct):
     profit: Decimal | Unset | None = UNSET
     account_number: str | int | Unset | None = UNSET
     comment: str | Unset | None = UNSET
-
-    def given(self) -> dict[str, Any]:
-        return {name: value for name in self.__struct_fields__ if (value := getattr(self, name)) is not UNSET}
 
 
 def _money(value: Decimal | None) -> str | None:
