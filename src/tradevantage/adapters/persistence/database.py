@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tradevantage.adapters.persistence import sqlite_functions
 
-CONNECT_TIMEOUT_SECONDS = 3
+CONNECT_TIMEOUT_SECONDS = 1.5
 DEFERRED_TRANSACTION = "tradevantage_deferred_transaction"
 
 
@@ -36,7 +36,7 @@ def create_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Asyn
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
-        pool_timeout=5,
+        pool_timeout=1.5,  # a request waits at most this long for a pooled connection, then answers 503
         # Fail fast when the server does not answer, instead of asyncpg's 60 s.
         connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         # Parameters (password hashes, tokens) never reach the logs through an error message.
