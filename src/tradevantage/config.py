@@ -49,6 +49,7 @@ class Settings:
     failed_logins_per_client: int = 20
     registrations_per_client: int = 10
     throttle_window_minutes: int = 15
+    request_timeout_seconds: int = 30
 
     @property
     def is_production(self) -> bool:
@@ -81,6 +82,7 @@ class Settings:
             failed_logins_per_email=env.integer("FAILED_LOGINS_PER_EMAIL", 5),
             failed_logins_per_client=env.integer("FAILED_LOGINS_PER_CLIENT", 20),
             registrations_per_client=env.integer("REGISTRATIONS_PER_CLIENT", 10),
+            request_timeout_seconds=env.integer("REQUEST_TIMEOUT_SECONDS", 30, maximum=3600),
             throttle_window_minutes=env.integer("THROTTLE_WINDOW_MINUTES", 15, maximum=24 * 60),
             token_check_cache_seconds=env.integer("TOKEN_CHECK_CACHE_SECONDS", 5, minimum=0, maximum=300),
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -51,3 +54,40 @@ async def test_cors_answers_only_the_configured_origins(settings: Settings) -> N
 
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
     assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_a_body_that_arrives_too_slowly_is_cut_off_with_408(settings: Settings) -> None:
+    app = create_app(build_container(replace(settings, request_timeout_seconds=1)))
+    chunks = [b'{"email": "slow@example.com",', b'"password": "x"}']
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if len(chunks) == 1:
+            await asyncio.sleep(3)  # the client stalls mid-body
+        return {"type": "http.request", "body": chunks.pop(0), "more_body": bool(len(chunks))}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/login/",
+        "raw_path": b"/api/login/",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    started = time.monotonic()
+    await app(scope, receive, send)  # type: ignore[arg-type]
+    elapsed = time.monotonic() - started
+
+    assert sent[0]["status"] == 408
+    assert b"took too long" in sent[1]["body"]
+    assert elapsed < 2.5

@@ -31,6 +31,7 @@ from tradevantage.entrypoints.http.observability import (
 )
 from tradevantage.entrypoints.http.problems import exception_handlers
 from tradevantage.entrypoints.http.security_headers import SecurityHeadersMiddleware
+from tradevantage.entrypoints.http.timeouts import RequestTimeoutMiddleware
 
 logger = logging.getLogger("tradevantage")
 
@@ -79,5 +80,7 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Route middleware only sees requests that match a route; wrapping the whole handler gives the
     # unmatched ones (404, 405) a request id and an access-log line too.
-    app.asgi_handler = RequestContextMiddleware(SecurityHeadersMiddleware(app.asgi_handler), pool)
+    app.asgi_handler = RequestContextMiddleware(
+        RequestTimeoutMiddleware(SecurityHeadersMiddleware(app.asgi_handler), settings.request_timeout_seconds), pool
+    )
     return app
