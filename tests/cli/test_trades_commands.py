@@ -244,3 +244,27 @@ def test_stats_prints_the_dashboard_figures(cli_env: str, trader: User) -> None:
     bad = run("stats", "--user", trader.email, "--profit-min", "lots")
     assert bad.exit_code == 1
     assert "profit_min" in bad.output
+
+
+def test_a_file_with_no_rows_for_its_format_is_an_error(cli_env: str, trader: User) -> None:
+    result = import_file(trader, HISTORIES / "mt4-history.csv", "--expert", "123", "--format", "mt4-html")
+    assert result.exit_code == 1
+    assert "No rows were found" in result.output
+
+
+def test_a_failed_export_leaves_an_existing_file_alone(cli_env: str, tmp_path: Path) -> None:
+    kept = tmp_path / "keep.csv"
+    kept.write_text("data\n")
+    result = run("trades", "export", "--user", "nobody@example.com", "--output", kept)
+    assert result.exit_code == 1
+    assert kept.read_text() == "data\n"
+    assert list(tmp_path.iterdir()) == [kept]
+
+
+def test_a_deeply_nested_json_line_is_an_invalid_row_not_a_crash(cli_env: str, trader: User, tmp_path: Path) -> None:
+    nested = tmp_path / "nested.jsonl"
+    nested.write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n")
+    result = import_file(trader, nested, "--format", "tradevantage-json", "--expert", "123")
+    assert result.exit_code == 1
+    assert "line 1: Not a JSON object." in result.output
+    assert "Traceback" not in result.output

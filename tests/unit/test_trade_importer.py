@@ -159,3 +159,17 @@ async def test_results_keep_the_file_figures(importer: TradeImporter, trader: Us
     await importer.run(trader.email, [Row(2, commission="-0.70", swap="-0.10", profit="36.40")], OPTIONS)
     trade = next(iter(uow.trades.rows.values()))
     assert trade.result == Decimal("35.60")
+
+
+async def test_an_older_file_never_reopens_a_closed_trade(
+    importer: TradeImporter, trader: User, uow: FakeUnitOfWork
+) -> None:
+    await importer.run(trader.email, [Row(2, close_time=None, close_price=None, profit="0")], OPTIONS)
+    await importer.run(trader.email, [Row(2)], OPTIONS)
+
+    older = await importer.run(trader.email, [Row(2, close_time=None, close_price=None, profit="0")], OPTIONS)
+
+    trade = next(iter(uow.trades.rows.values()))
+    assert older.updated == 0
+    assert trade.close_time is not None
+    assert trade.profit == Decimal("10.00")

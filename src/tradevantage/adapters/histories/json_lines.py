@@ -24,7 +24,7 @@ class TradevantageJsonLines:
                 record = json.loads(text)
                 if not isinstance(record, dict):
                     raise TypeError
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, RecursionError):
                 yield HistoryRow(line=number, kind=RowKind.TRADE, problem="Not a JSON object.")
                 continue
             yield self._row(number, record)

@@ -194,7 +194,13 @@ class TradeImporter:
                     line_number, f"Ticket {trade.ticket_number} was imported before with another {', '.join(changed)}."
                 )
                 continue
+            # Like a repeated report, an import only adds closing data: an older file, where the trade
+            # was still open, must not reopen it.
             closing = {name: getattr(trade, name) for name in rules.CLOSING_FIELDS}
+            if trade.close_time is None:
+                closing = {name: value for name, value in closing.items() if name not in ("close_time", "close_price")}
+            if existing.close_time is not None and trade.close_time is None:
+                closing = {}
             if all(getattr(existing, name) == value for name, value in closing.items()):
                 summary.unchanged += 1
                 continue

@@ -127,6 +127,9 @@ def import_trades(
                 ),
             )
     _print_summary(file, reader.name, summary)
+    rows = summary.created + summary.updated + summary.unchanged + summary.invalid + summary.cash + summary.cancelled
+    if rows == 0:
+        raise click.ClickException(f"No rows were found in {file.name} as {reader.name}; check --format.")
     if not summary.written:
         raise click.ClickException(
             f"Nothing was written: {summary.invalid} invalid row(s). Correct them, or pass --skip-invalid."
@@ -151,7 +154,9 @@ def export_trades(
     """
     where = build_trade_filter(**filters)
     container = context.container
-    target: IO[str] = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    # Written aside and moved into place at the end, so a failed export leaves an existing file alone.
+    draft = output.with_name(f".{output.name}.partial") if output else None
+    target: IO[str] = draft.open("w", encoding="utf-8", newline="") if draft else sys.stdout
     try:
         write = _csv_writer(target) if format_name == "csv" else _json_writer(target)
 
@@ -169,10 +174,14 @@ def export_trades(
                 number += 1
 
         written = run_in_session(container, export)
-    finally:
-        if output:
+    except BaseException:
+        if draft:
             target.close()
-    if output:
+            draft.unlink(missing_ok=True)
+        raise
+    if draft and output:
+        target.close()
+        draft.replace(output)
         click.echo(f"Wrote {written} trade(s) to {output}.", err=True)
 
 
