@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import click
-import uvicorn
 
 from tradevantage.config import PREFIX
 from tradevantage.entrypoints.cli.context import CommandContext, Commands, pass_context
+from tradevantage.entrypoints.cli.serving import DEFAULT_SERVER, Server, run_server
 from tradevantage.entrypoints.cli.subscriptions_commands import subscriptions
 from tradevantage.entrypoints.cli.trades_commands import stats, trades
 from tradevantage.entrypoints.cli.users_commands import users
@@ -49,8 +47,15 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     show_default=f"{PREFIX}WORKERS or 1",
     help="Worker processes.",
 )
+@click.option(
+    "--server",
+    type=click.Choice([server.value for server in Server]),
+    default=DEFAULT_SERVER.value,
+    show_default=True,
+    help="ASGI server (uvicorn is kept for comparison).",
+)
 @pass_context
-def serve(context: CommandContext, host: str, port: int, workers: int | None) -> None:
+def serve(context: CommandContext, host: str, port: int, workers: int | None, server: str) -> None:
     """Run the API server. The embedded SQLite database is created and migrated on first start.
 
     \b
@@ -62,42 +67,14 @@ def serve(context: CommandContext, host: str, port: int, workers: int | None) ->
     configure_logging(settings.log_level)
     if settings.migrate_on_start:
         context.container.migrator().upgrade()
-    workers = workers or settings.workers
-    if workers > 1:
-        prepare_shared_metrics()
-    uvicorn.run(
+    run_server(
         "tradevantage.entrypoints.http.app:create_app",
-        factory=True,
+        server=Server(server),
         host=host,
         port=port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        log_config=None,  # logging is configured by the app: JSON lines with request ids
-        access_log=False,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=True,
-        server_header=False,
-        timeout_graceful_shutdown=20,
-        # Importing the app takes seconds on a small, busy machine: do not kill workers still starting.
-        timeout_worker_healthcheck=30,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
     )
-
-
-def prepare_shared_metrics() -> None:
-    """Several worker processes share their metrics through files, so /metrics adds up all of them.
-
-    Uses PROMETHEUS_MULTIPROC_DIR when set (emptied of a previous run's files), else a new
-    temporary folder; the workers inherit the variable.
-    """
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:
-        path = Path(folder)
-        path.mkdir(parents=True, exist_ok=True)
-        for stale in path.glob("*.db"):
-            stale.unlink()
-    else:
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tradevantage-metrics-")
 
 
 @cli.group()
