@@ -37,6 +37,7 @@ class Settings:
     log_level: str = "INFO"
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    db_prepared_statements: bool = True
     migrate_on_start: bool = True
     max_body_bytes: int = 1024 * 1024
     argon2_time_cost: int = 2
@@ -73,6 +74,7 @@ class Settings:
             log_level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
             db_pool_size=env.integer("DB_POOL_SIZE", 10),
             db_max_overflow=env.integer("DB_MAX_OVERFLOW", 10),
+            db_prepared_statements=env.boolean("DB_PREPARED_STATEMENTS", True),
             migrate_on_start=env.boolean("MIGRATE_ON_START", is_sqlite(database_url)),
             argon2_time_cost=env.integer("ARGON2_TIME_COST", 2, maximum=100),
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", 19 * 1024),

@@ -52,12 +52,17 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings.from_env)
 
     engine = providers.Singleton(
-        lambda s: create_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow),
+        lambda s: create_engine(
+            s.database_url,
+            pool_size=s.db_pool_size,
+            max_overflow=s.db_max_overflow,
+            prepared_statements=s.db_prepared_statements,
+        ),
         settings,
     )
     session_factory = providers.Singleton(create_session_factory, engine)
     database_probe = providers.Singleton(DatabaseProbe, engine)
-    migrator = providers.Factory(lambda s: Migrator(s.database_url), settings)
+    migrator = providers.Factory(lambda s: Migrator(s.database_url, s.db_prepared_statements), settings)
 
     clock = providers.Singleton(SystemClock)
     throttle_store = providers.Singleton(lambda s: create_store(s.redis_url), settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -14,6 +15,20 @@ from tradevantage.adapters.persistence import sqlite_functions
 
 CONNECT_TIMEOUT_SECONDS = 1.5
 DEFERRED_TRANSACTION = "tradevantage_deferred_transaction"
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4().hex}__"
+
+
+_WITHOUT_PREPARED_STATEMENTS: dict[str, Any] = {
+    # Neither asyncpg nor SQLAlchemy's dialect keeps statements prepared between uses...
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    # ...and the statements asyncpg still prepares for a single use get names that cannot clash
+    # with another client's on a server session the pooler shares.
+    "prepared_statement_name_func": _unique_statement_name,
+}
 
 
 def is_sqlite(url: str) -> bool:
@@ -28,17 +43,25 @@ def sqlite_path(url: str) -> Path | None:
     return Path(str(parsed.database))
 
 
-def create_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+def create_engine(
+    url: str, pool_size: int = 10, max_overflow: int = 10, prepared_statements: bool = True
+) -> AsyncEngine:
+    """An engine for `url`. `prepared_statements=False` is for PostgreSQL behind PgBouncer in
+    transaction mode (Supabase and other managed poolers): there a connection's next transaction may
+    run on another server session, which does not know the statements this one prepared."""
     if is_sqlite(url):
         return _create_sqlite_engine(url)
+    # Fail fast when the server does not answer, instead of asyncpg's 60 s.
+    connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT_SECONDS}
+    if not prepared_statements:
+        connect_args |= _WITHOUT_PREPARED_STATEMENTS
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_timeout=1.5,  # a request waits at most this long for a pooled connection, then answers 503
-        # Fail fast when the server does not answer, instead of asyncpg's 60 s.
-        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        connect_args=connect_args,
         # Parameters (password hashes, tokens) never reach the logs through an error message.
         hide_parameters=True,
     )

@@ -8,7 +8,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 class Migrator:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, prepared_statements: bool = True) -> None:
         # Alembic is imported here, not at module level: the server imports this module at start
         # and only a migrating command needs Alembic (it costs most of a second to import).
         from alembic.config import Config  # noqa: PLC0415
@@ -16,6 +16,7 @@ class Migrator:
         self._config = Config()
         self._config.set_main_option("script_location", str(MIGRATIONS))
         self._config.attributes["database_url"] = database_url
+        self._config.attributes["prepared_statements"] = prepared_statements
 
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema up to `revision`. Must be called outside a running event loop."""

@@ -25,7 +25,8 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_online() -> None:
-    engine = create_engine(context.config.attributes["database_url"])
+    attributes = context.config.attributes
+    engine = create_engine(attributes["database_url"], prepared_statements=attributes.get("prepared_statements", True))
     try:
         async with engine.connect() as connection:
             await connection.run_sync(run_migrations)
