@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
+from pathlib import Path
 
-from tradevantage.adapters.hashing import Argon2PasswordHasher
+import pytest
+
+from tradevantage.adapters.hashing import HASHING_NICENESS, Argon2Cost, Argon2PasswordHasher
 
 
 async def test_hash_is_argon2id_at_owasp_cost_and_verifies() -> None:
@@ -39,3 +44,25 @@ async def test_hashing_leaves_the_event_loop_free() -> None:
 
     # Eight hashes take well over 50 ms; a loop blocked by them could tick at most once per hash.
     assert ticks > 20
+
+
+def _niceness_of_threads() -> dict[int, int]:
+    """Niceness of each thread of this process, by thread id (field 19 of /proc's stat)."""
+    niceness = {}
+    for task in Path("/proc/self/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        niceness[int(task.name)] = int(fields[16])
+    return niceness
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread niceness is a Linux feature")
+async def test_hashing_threads_run_at_a_lower_priority_than_the_event_loop() -> None:
+    loop_thread = threading.get_native_id()
+    before = _niceness_of_threads()
+    hasher = Argon2PasswordHasher(Argon2Cost(time_cost=1, memory_kib=1024), threads=1)
+
+    await hasher.hash("starts the hashing thread")
+
+    new_threads = {tid: nice for tid, nice in _niceness_of_threads().items() if tid not in before}
+    assert list(new_threads.values()) == [min(19, before[loop_thread] + HASHING_NICENESS)]
+    assert _niceness_of_threads()[loop_thread] == before[loop_thread]  # the event loop is left alone
