@@ -51,6 +51,9 @@ class Settings:
     registrations_per_client: int = 10
     throttle_window_minutes: int = 15
     request_timeout_seconds: int = 30
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies trusted to give the client's address in X-Forwarded-For: addresses or networks,
+    comma-separated, or `*`."""
 
     @property
     def is_production(self) -> bool:
@@ -87,6 +90,8 @@ class Settings:
             request_timeout_seconds=env.integer("REQUEST_TIMEOUT_SECONDS", 30, maximum=3600),
             throttle_window_minutes=env.integer("THROTTLE_WINDOW_MINUTES", 15, maximum=24 * 60),
             token_check_cache_seconds=env.integer("TOKEN_CHECK_CACHE_SECONDS", 5, minimum=0, maximum=300),
+            # The unprefixed name is uvicorn's, which the service read before it did this itself.
+            forwarded_allow_ips=env.text("FORWARDED_ALLOW_IPS", env.unprefixed("FORWARDED_ALLOW_IPS", "127.0.0.1")),
         )
         return settings.with_secret()
 
@@ -111,6 +116,9 @@ class _Env:
     def text(self, name: str, default: str) -> str:
         value = self._environ.get(PREFIX + name, "").strip()
         return value or default
+
+    def unprefixed(self, name: str, default: str) -> str:
+        return self._environ.get(name, "").strip() or default
 
     def integer(self, name: str, default: int, maximum: int = 1_000_000, minimum: int = 1) -> int:
         raw = self.text(name, str(default))

@@ -87,3 +87,25 @@ async def test_replicas_sharing_redis_share_the_counts(settings: Settings, engin
         for client in (one, other, one):
             await client.post("/api/login/", json={"email": email, "password": "wrong-one-1"})
         assert_problem(await other.post("/api/login/", json={"email": email, "password": "wrong-one-1"}), 429)
+
+
+@pytest.mark.parametrize(("trusted", "separate_buckets"), [("*", True), ("127.0.0.1", False)])
+async def test_a_trusted_proxy_gives_the_client_address_the_limits_count(
+    settings: Settings, engine: AsyncEngine, trusted: str, separate_buckets: bool
+) -> None:
+    """Behind a trusted proxy each caller has its own count; an untrusted sender's
+    X-Forwarded-For is ignored, so it cannot escape its limit by making addresses up."""
+    limits = replace(settings, failed_logins_per_client=3, forwarded_allow_ips=trusted)
+    async with AsyncTestClient(app=create_app(build_container(limits))) as client:
+        for number in range(3):
+            await client.post(
+                "/api/login/",
+                json={"email": f"guess{number}@example.com", "password": "wrong-one-1"},
+                headers={"X-Forwarded-For": "203.0.113.7"},
+            )
+        other_caller = await client.post(
+            "/api/login/",
+            json={"email": "fresh@example.com", "password": "wrong-one-1"},
+            headers={"X-Forwarded-For": "198.51.100.9"},
+        )
+    assert other_caller.status_code == (401 if separate_buckets else 429)

@@ -64,3 +64,24 @@ def test_production_needs_a_long_secret(secret: str | None) -> None:
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=f"TRADEVANTAGE_{name}"):
         Settings.from_env({f"TRADEVANTAGE_{name}": value, "TRADEVANTAGE_JWT_SECRET": "k" * 40})
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "127.0.0.1"),
+        ({"FORWARDED_ALLOW_IPS": "10.0.0.0/8"}, "10.0.0.0/8"),
+        ({"FORWARDED_ALLOW_IPS": "10.0.0.0/8", "TRADEVANTAGE_FORWARDED_ALLOW_IPS": "*"}, "*"),
+    ],
+)
+def test_trusted_proxies_come_from_our_variable_or_the_older_unprefixed_one(
+    environ: dict[str, str], expected: str
+) -> None:
+    settings = Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40, **environ})
+    assert settings.forwarded_allow_ips == expected
+
+
+def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
+    assert Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40}).db_prepared_statements is True
+    settings = Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40, "TRADEVANTAGE_DB_PREPARED_STATEMENTS": "false"})
+    assert settings.db_prepared_statements is False

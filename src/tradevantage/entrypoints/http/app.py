@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tradevantage import __version__
 from tradevantage.container import Container, build_container
@@ -32,6 +34,10 @@ from tradevantage.entrypoints.http.observability import (
 from tradevantage.entrypoints.http.problems import exception_handlers
 from tradevantage.entrypoints.http.security_headers import SecurityHeadersMiddleware
 from tradevantage.entrypoints.http.timeouts import RequestTimeoutMiddleware
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp
+    from uvicorn._types import ASGI3Application
 
 logger = logging.getLogger("tradevantage")
 
@@ -80,7 +86,12 @@ def create_app(container: Container | None = None) -> Litestar:
     )
     # Route middleware only sees requests that match a route; wrapping the whole handler gives the
     # unmatched ones (404, 405) a request id and an access-log line too.
-    app.asgi_handler = RequestContextMiddleware(
+    handler = RequestContextMiddleware(
         RequestTimeoutMiddleware(SecurityHeadersMiddleware(app.asgi_handler), settings.request_timeout_seconds), pool
+    )
+    # The client's address, as a trusted proxy gives it (throttling counts per address), whichever
+    # server runs the app.
+    app.asgi_handler = cast(
+        "ASGIApp", ProxyHeadersMiddleware(cast("ASGI3Application", handler), settings.forwarded_allow_ips)
     )
     return app

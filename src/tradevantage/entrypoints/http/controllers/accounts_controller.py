@@ -52,5 +52,5 @@ class AccountsController(Controller):
 
 
 def _client(request: Request[Any, Any, Any]) -> str:
-    """The caller's address (behind a proxy, as uvicorn's FORWARDED_ALLOW_IPS lets it be read)."""
+    """The caller's address (behind a trusted proxy, the one it gives: TRADEVANTAGE_FORWARDED_ALLOW_IPS)."""
     return request.client.host if request.client else "unknown"
