@@ -257,11 +257,13 @@ def _terminate(server: subprocess.Popen[bytes], log: Path) -> None:
         returncode = server.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"still running {STOP_TIMEOUT}s after SIGTERM:\n{log.read_text()}") from None
-    # uvicorn exits 0 from its multi-worker supervisor; a single server finishes its graceful
-    # shutdown and then re-raises SIGTERM, so that the exit status says why it stopped.
+    # The server's supervisor exits 0; a lone uvicorn server re-raises SIGTERM after its graceful
+    # shutdown, so that the exit status says why it stopped.
     output = log.read_text()
     assert returncode in (0, -signal.SIGTERM), f"exit code {returncode} after SIGTERM:\n{output}"
-    assert "Application shutdown complete" in output, output
+    # Each of the image's workers ran the app's shutdown, which closes its database pool.
+    workers = int(_runtime_stage()[1].get("TRADEVANTAGE_WORKERS", "1"))
+    assert output.count('"database pool closed"') == workers, output
     deadline = time.monotonic() + 5
     while _group_alive(server.pid) and time.monotonic() < deadline:
         time.sleep(0.1)

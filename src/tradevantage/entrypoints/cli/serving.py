@@ -27,6 +27,16 @@ DEFAULT_SERVER = Server.GRANIAN
 
 GRACEFUL_SHUTDOWN_SECONDS = 20
 
+GRANIAN_LOGS_TO_ROOT = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {},
+    "handlers": {},
+    "loggers": {"_granian": {"handlers": [], "propagate": True}},
+}
+"""Granian's own lines go through the root logger, which the app writes as JSON (granian.access
+stays off: each request is logged once, by the app)."""
+
 
 def run_server(
     target: str, *, server: Server, host: str, port: int, workers: int, log_level: str, factory: bool = True
@@ -56,6 +66,7 @@ def _run_granian(target: str, *, host: str, port: int, workers: int, log_level: 
         factory=factory,
         log_enabled=True,
         log_level=LogLevels(log_level.lower()),
+        log_dictconfig=GRANIAN_LOGS_TO_ROOT,
         log_access=False,
         respawn_failed_workers=True,
         workers_kill_timeout=GRACEFUL_SHUTDOWN_SECONDS,
@@ -74,7 +85,7 @@ def _run_uvicorn(target: str, *, host: str, port: int, workers: int, log_level: 
         access_log=False,
         loop="uvloop",
         http="httptools",
-        proxy_headers=True,
+        proxy_headers=False,  # the app reads X-Forwarded-For itself, under either server
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         # Importing the app takes seconds on a small, busy machine: do not kill workers still starting.
