@@ -10,6 +10,7 @@ from polyfactory.factories import DataclassFactory
 from polyfactory.factories.msgspec_factory import MsgspecFactory
 
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails
+from tradevantage.domain.trades.entities import Direction, Trade
 from tradevantage.domain.users.entities import Principal, Role, User
 from tradevantage.entrypoints.http.schemas.accounts import RegisterRequest
 
@@ -56,3 +57,26 @@ class ExpertFactory(DataclassFactory[ExpertAdvisor]):
     download_count = 0
     created_at = Use(lambda: datetime(2025, 5, 1, tzinfo=UTC))
     updated_at = Use(lambda: datetime(2025, 5, 1, tzinfo=UTC))
+
+
+class TradeFactory(DataclassFactory[Trade]):
+    """An open trade; give `user_id` and `expert_id` of stored rows."""
+
+    ticket_number = Use(lambda: TradeFactory.__random__.randint(1, 2**63 - 1))
+    ticker = "EURUSD"
+    direction = Direction.BUY
+    lot_size = Decimal("0.10")
+    open_time = Use(lambda: datetime(2025, 5, 3, 14, 0, tzinfo=UTC))
+    open_time_stamped_by_server = False
+    created_at = Use(lambda: datetime(2025, 5, 3, 14, 0, tzinfo=UTC))
+    updated_at = Use(lambda: datetime(2025, 5, 3, 14, 0, tzinfo=UTC))
+    close_time = None
+    open_price = None
+    close_price = None
+    stop_loss = None
+    take_profit = None
+    commission = Decimal(0)
+    swap = Decimal(0)
+    profit = Decimal(0)
+    account_number = None
+    comment = ""

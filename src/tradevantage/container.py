@@ -10,6 +10,7 @@ from tradevantage.adapters.attempt_counter import StoreAttemptCounter, create_st
 from tradevantage.adapters.clock import SystemClock
 from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
 from tradevantage.adapters.histories.formats import choose_reader
+from tradevantage.adapters.memory_cache import LruCache
 from tradevantage.adapters.persistence.database import DatabaseProbe, create_engine, create_session_factory
 from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
@@ -17,7 +18,9 @@ from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.subscriptions.service import SubscriptionService
+from tradevantage.domain.trades.entities import TradeStatistics
 from tradevantage.domain.trades.importing import TradeImporter
+from tradevantage.domain.trades.ports import HistoryKey
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.service import UserService
 from tradevantage.domain.users.throttling import Throttle, ThrottlePolicy
@@ -41,6 +44,10 @@ def _throttle_policy(settings: Settings) -> ThrottlePolicy:
         registrations_per_client=settings.registrations_per_client,
         window=timedelta(minutes=settings.throttle_window_minutes),
     )
+
+
+STATISTICS_KEPT = 256
+COUNTS_KEPT = 8192
 
 
 class Container(containers.DeclarativeContainer):
@@ -89,7 +96,19 @@ class Container(containers.DeclarativeContainer):
     )
     expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
     subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)
-    trade_service = providers.Factory(TradeService, uow=unit_of_work, clock=clock)
+    # Each worker keeps the statistics of its most recently asked histories and filters (a large
+    # history's daily series is tens of kilobytes) and many more row counts (a few bytes each).
+    statistics_cache: providers.Singleton[LruCache[HistoryKey, TradeStatistics]] = providers.Singleton(
+        LruCache, max_entries=STATISTICS_KEPT
+    )
+    count_cache: providers.Singleton[LruCache[HistoryKey, int]] = providers.Singleton(LruCache, max_entries=COUNTS_KEPT)
+    trade_service = providers.Factory(
+        TradeService,
+        uow=unit_of_work,
+        clock=clock,
+        statistics_cache=statistics_cache,
+        count_cache=count_cache,
+    )
     trade_importer = providers.Factory(TradeImporter, uow=unit_of_work, clock=clock)
     history_reader = providers.Callable(choose_reader)
     """`container.history_reader(format_name, head_of_file)`: the reader of a trade-history format."""

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.conftest import Client, publish, signed_in, subscribe
+from tests.api.conftest import Client, publish, report, signed_in, subscribe
 from tradevantage.config import Settings
 from tradevantage.container import build_container
 from tradevantage.entrypoints.http.app import create_app
@@ -73,3 +73,33 @@ async def test_trade_auth_and_list_page_statements_do_not_grow_with_rows(client:
     assert counts[0] == counts[1]
     assert counts[0][0] == 1, f"trade-auth is one query: {auth_statements}"
     assert counts[0][1] == 2, "a list page with its download counts, and its total"
+
+
+async def test_a_dashboard_read_again_costs_two_small_statements(client: Client) -> None:
+    """A trade list page and the statistics, read again before the history changes, reuse the
+    row count and the figures kept at that revision: one statement reads the revision, one reads
+    the page (or the EA names of the figures)."""
+    _, author = await signed_in(client, "programmer")
+    _, trader = await signed_in(client)
+    await publish(client, author, magic_number=1, price=0)
+    await subscribe(client, trader, 1)
+    for ticket in range(1, 26):
+        await report(client, trader, expert=1, ticket_number=ticket, profit="1.25", close_time="2026-01-02T10:00:00Z")
+    await client.get("/api/trade/stats/", headers=trader)
+    await client.get("/api/trade/?page=2", headers=trader)
+
+    with counted_statements(client) as stats_statements:
+        stats = await client.get("/api/trade/stats/", headers=trader)
+    with counted_statements(client) as list_statements:
+        page = await client.get("/api/trade/?page=2", headers=trader)
+
+    assert stats.json()["net_profit"] == "31.25"
+    assert page.json()["count"] == 25
+    assert len(stats_statements) == 2, stats_statements
+    assert len(list_statements) == 2, list_statements
+
+    await report(client, trader, expert=1, ticket_number=26, profit="-1.25", close_time="2026-01-02T11:00:00Z")
+    with counted_statements(client) as fresh_statements:
+        stats = await client.get("/api/trade/stats/", headers=trader)
+    assert stats.json()["net_profit"] == "30.00"
+    assert len(fresh_statements) > 2, "a new trade makes the figures be computed again"

@@ -91,8 +91,12 @@ def trades_of_all(url: str, user: User, where: TradeFilter) -> list[TradeView]:
     number = 1
     while True:
         request = PageRequest(number, 100)
+        total = in_database(url, lambda uow: uow.trades.count(user.id, where))
         page = in_database(
-            url, lambda uow, request=request: uow.trades.list_page(user.id, where, Ordering("open_time"), request)
+            url,
+            lambda uow, request=request, total=total: uow.trades.list_page(
+                user.id, where, Ordering("open_time"), request, total
+            ),
         )
         views += page.items
         if not page.has_next:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 from uuid import UUID
 
 from tradevantage.domain.errors import AuthenticationFailed
@@ -26,6 +28,9 @@ from tradevantage.domain.trades.entities import (
 from tradevantage.domain.users import rules
 from tradevantage.domain.users.entities import IssuedToken, RefreshClaims, RefreshToken, User
 from tradevantage.domain.users.service import INVALID_TOKEN
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 ACCESS_LIFETIME = timedelta(minutes=15)
 REFRESH_LIFETIME = timedelta(days=14)
@@ -169,6 +174,9 @@ class InMemoryExpertRepository:
             matching.reverse()
         return Page(matching[page.offset : page.offset + page.size], len(matching), page)
 
+    async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
+        return {i: (self.rows[i].magic_number, self.rows[i].details.name) for i in expert_ids if i in self.rows}
+
     def _counted(self, expert: ExpertAdvisor) -> ExpertAdvisor:
         count = sum(1 for s in self._subscriptions.rows.values() if s.expert_id == expert.id)
         return replace(expert, download_count=count)
@@ -245,17 +253,27 @@ class InMemorySubscriptionRepository:
 class InMemoryTradeRepository:
     def __init__(self, experts: InMemoryExpertRepository, users: InMemoryUserRepository) -> None:
         self.rows: dict[UUID, Trade] = {}
+        self.revisions: dict[UUID, int] = {}
+        self.statistics_computed = 0
         self._experts = experts
         self._users = users
+
+    async def revision(self, user_id: UUID) -> int:
+        return self.revisions.get(user_id, 0)
 
     async def add_if_absent(self, trade: Trade) -> bool:
         if any(t.user_id == trade.user_id and t.ticket_number == trade.ticket_number for t in self.rows.values()):
             return False
         self.rows[trade.id] = trade
+        self._raise_revision(trade.user_id)
         return True
 
     async def update(self, trade: Trade) -> None:
         self.rows[trade.id] = trade
+        self._raise_revision(trade.user_id)
+
+    def _raise_revision(self, user_id: UUID) -> None:
+        self.revisions[user_id] = self.revisions.get(user_id, 0) + 1
 
     async def add_many(self, trades: list[Trade]) -> None:
         for trade in trades:
@@ -273,20 +291,32 @@ class InMemoryTradeRepository:
         found = [t for t in self.rows.values() if t.user_id == user_id and t.ticket_number == ticket_number]
         return self._view(found[0]) if found else None
 
+    async def count(self, user_id: UUID, where: TradeFilter) -> int:
+        return sum(1 for t in self.rows.values() if t.user_id == user_id)
+
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
     ) -> Page[TradeView]:
         mine = sorted((t for t in self.rows.values() if t.user_id == user_id), key=lambda t: t.open_time)
         if ordering.descending:
             mine.reverse()
-        return Page([self._view(t) for t in mine[page.offset : page.offset + page.size]], len(mine), page)
+        return Page([self._view(t) for t in mine[page.offset : page.offset + page.size]], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
+        """Only the closed trades' count and net result: enough for the service's tests."""
+        self.statistics_computed += 1
         closed = [t.result for t in self.rows.values() if t.user_id == user_id and t.close_time is not None]
         return ResultTotals(trades=len(closed), closed_trades=len(closed), net_profit=sum(closed, ZERO))
 
     async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
-        return []
+        results: dict[UUID, ExpertResult] = {}
+        for trade in self.rows.values():
+            if trade.user_id != user_id or trade.close_time is None:
+                continue
+            expert = self._experts.rows[trade.expert_id]
+            row = results.get(expert.id, ExpertResult(expert.id, expert.magic_number, expert.details.name, 0, ZERO))
+            results[expert.id] = replace(row, trades=row.trades + 1, net_profit=row.net_profit + trade.result)
+        return list(results.values())
 
     async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
         return []
@@ -315,3 +345,19 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.rollbacks += 1
+
+
+class DictCache(Generic[K, V]):
+    """A cache that keeps everything, and counts how often it was read and found."""
+
+    def __init__(self) -> None:
+        self.entries: dict[K, V] = {}
+        self.hits = 0
+
+    def get(self, key: K) -> V | None:
+        value = self.entries.get(key)
+        self.hits += value is not None
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self.entries[key] = value

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
 from tests.factories import ExpertDetailsFactory, ExpertFactory, UserFactory
-from tests.unit.fakes import FakeUnitOfWork, FixedClock
+from tests.unit.fakes import DictCache, FakeUnitOfWork, FixedClock
 from tradevantage.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tradevantage.domain.pagination import PageRequest
 from tradevantage.domain.subscriptions.entities import Subscription
+from tradevantage.domain.trades.entities import TradeFilter, TradeStatistics
+from tradevantage.domain.trades.ports import HistoryKey
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.entities import Principal, Role
 
@@ -20,8 +25,23 @@ REPORT = {"expert": MAGIC, "ticket_number": 1, "ticker": "EURUSD", "direction": 
 
 
 @pytest.fixture
-def trades(uow: FakeUnitOfWork, clock: FixedClock) -> TradeService:
-    return TradeService(uow=uow, clock=clock)
+def statistics_cache() -> DictCache[HistoryKey, TradeStatistics]:
+    return DictCache()
+
+
+@pytest.fixture
+def count_cache() -> DictCache[HistoryKey, int]:
+    return DictCache()
+
+
+@pytest.fixture
+def trades(
+    uow: FakeUnitOfWork,
+    clock: FixedClock,
+    statistics_cache: DictCache[HistoryKey, TradeStatistics],
+    count_cache: DictCache[HistoryKey, int],
+) -> TradeService:
+    return TradeService(uow=uow, clock=clock, statistics_cache=statistics_cache, count_cache=count_cache)
 
 
 @pytest.fixture
@@ -112,3 +132,84 @@ async def test_another_users_trade_is_not_found(trades: TradeService, trader: Pr
         await trades.find(stranger, created.view.trade.id)
     with pytest.raises(NotFound):
         await trades.find(stranger, 1, by_ticket=True)
+
+
+CLOSED = {"close_time": "2025-05-03T16:00:00Z", "open_time": "2025-05-03T14:00:00Z"}
+
+
+async def test_statistics_are_computed_once_per_revision_of_the_history(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, **CLOSED, "profit": Decimal("10")})
+
+    first = await trades.statistics(trader, TradeFilter())
+    again = await trades.statistics(trader, TradeFilter())
+
+    assert again == first
+    assert uow.trades.statistics_computed == 1
+
+
+async def test_a_new_trade_and_a_correction_each_give_fresh_statistics(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, **CLOSED, "profit": Decimal("10")})
+    assert (await trades.statistics(trader, TradeFilter())).totals.net_profit == Decimal("10")
+
+    await trades.report(trader, {**REPORT, **CLOSED, "ticket_number": 2, "profit": Decimal("5")})
+    assert (await trades.statistics(trader, TradeFilter())).totals.net_profit == Decimal("15")
+
+    await trades.correct(trader, 2, {"profit": Decimal("-5")}, by_ticket=True, partial=True)
+    assert (await trades.statistics(trader, TradeFilter())).totals.net_profit == Decimal("5")
+    assert uow.trades.statistics_computed == 3
+
+
+async def test_a_repeat_that_changes_nothing_keeps_the_statistics(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, **CLOSED, "profit": Decimal("10")})
+    await trades.statistics(trader, TradeFilter())
+
+    await trades.report(trader, {**REPORT, **CLOSED})  # the EA's retry, nothing new
+
+    await trades.statistics(trader, TradeFilter())
+    assert uow.trades.statistics_computed == 1
+
+
+async def test_kept_statistics_name_an_expert_advisor_as_it_is_called_now(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, **CLOSED, "profit": Decimal("10")})
+    assert [row.name for row in (await trades.statistics(trader, TradeFilter())).by_expert] != ["Renamed"]
+
+    expert = next(iter(uow.experts.rows.values()))
+    uow.experts.rows[expert.id] = replace(expert, details=replace(expert.details, name="Renamed"))
+
+    statistics = await trades.statistics(trader, TradeFilter())
+    assert [row.name for row in statistics.by_expert] == ["Renamed"]
+    assert uow.trades.statistics_computed == 1
+
+
+async def test_each_filter_and_each_user_has_its_own_statistics(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, **CLOSED, "profit": Decimal("10")})
+    stranger = Principal(id=uuid4(), email="someone@example.com", role=Role.USER)
+
+    await trades.statistics(trader, TradeFilter())
+    await trades.statistics(trader, TradeFilter(ticker="GBPUSD"))
+    assert (await trades.statistics(stranger, TradeFilter())).totals.trades == 0
+    assert uow.trades.statistics_computed == 3
+
+
+async def test_the_row_count_of_a_list_is_kept_until_the_history_changes(
+    trades: TradeService, trader: Principal, count_cache: DictCache[HistoryKey, int]
+) -> None:
+    await trades.report(trader, REPORT)
+    assert (await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))).total == 1
+    assert (await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))).total == 1
+    assert count_cache.hits == 1
+
+    await trades.report(trader, {**REPORT, "ticket_number": 2})
+
+    assert (await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))).total == 2
+    assert count_cache.hits == 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
 from tradevantage.domain.trades.entities import DayResult, ExpertResult, ResultTotals, TickerResult
-from tradevantage.domain.trades.statistics import summarize
+from tradevantage.domain.trades.statistics import summarize, with_expert_labels
 
 
 def test_ratios_and_averages() -> None:
@@ -39,7 +40,7 @@ def test_only_wins_has_no_profit_factor() -> None:
 def test_breakdowns_are_largest_first_and_days_oldest_first_with_running_total() -> None:
     stats = summarize(
         ResultTotals(),
-        [ExpertResult(1, "A", 2, Decimal("3.75")), ExpertResult(2, "B", 3, Decimal("81.5"))],
+        [ExpertResult(uuid4(), 1, "A", 2, Decimal("3.75")), ExpertResult(uuid4(), 2, "B", 3, Decimal("81.5"))],
         [TickerResult("XAUUSD", 1, Decimal(-65)), TickerResult("EURUSD", 1, Decimal("150.25"))],
         [
             DayResult(date(2025, 5, 3), Decimal("84.75")),
@@ -54,3 +55,21 @@ def test_breakdowns_are_largest_first_and_days_oldest_first_with_running_total()
         (2, Decimal("0.5")),
         (3, Decimal("85.25")),
     ]
+
+
+def test_current_labels_replace_kept_ones_and_the_order_follows_the_magic_number_on_ties() -> None:
+    first, second, gone = uuid4(), uuid4(), uuid4()
+    kept = summarize(
+        ResultTotals(),
+        [
+            ExpertResult(first, 1, "Old one", 1, Decimal(5)),
+            ExpertResult(second, 2, "Old two", 1, Decimal(5)),
+            ExpertResult(gone, 3, "Unknown now", 1, Decimal(1)),
+        ],
+        [],
+        [],
+    )
+
+    stats = with_expert_labels(kept, {first: (9, "One"), second: (2, "Two")})
+
+    assert [(row.magic_number, row.name) for row in stats.by_expert] == [(2, "Two"), (9, "One"), (3, "Unknown now")]

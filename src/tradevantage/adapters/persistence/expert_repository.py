@@ -50,6 +50,12 @@ class SqlExpertRepository:
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
         return await self._one(_selected().where(ExpertRow.id == expert_id))
 
+    async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
+        if not expert_ids:
+            return {}
+        statement = select(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name).where(ExpertRow.id.in_(expert_ids))
+        return {row.id: (row.magic_number, row.name) for row in await self._session.execute(statement)}
+
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         statement = _selected().where(*_conditions(where))
         statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id))

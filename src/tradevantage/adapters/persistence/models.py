@@ -34,6 +34,8 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     date_joined: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    trades_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Raised by every write to the user's trades (see SqlTradeRepository)."""
 
 
 class RefreshTokenRow(Base):

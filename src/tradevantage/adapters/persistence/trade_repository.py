@@ -69,6 +69,10 @@ class SqlTradeRepository:
     def _dialect(self) -> str:
         return self._session.get_bind().dialect.name
 
+    async def revision(self, user_id: UUID) -> int:
+        statement = select(UserRow.trades_revision).where(UserRow.id == user_id)
+        return await self._session.scalar(statement) or 0
+
     async def add_if_absent(self, trade: Trade) -> bool:
         insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         statement = (
@@ -77,7 +81,10 @@ class SqlTradeRepository:
             .on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
             .returning(TradeRow.id)
         )
-        return (await self._session.execute(statement)).first() is not None
+        stored = (await self._session.execute(statement)).first() is not None
+        if stored:
+            await self._raise_revision({trade.user_id})
+        return stored
 
     async def add_many(self, trades: list[Trade]) -> None:
         if not trades:
@@ -85,6 +92,18 @@ class SqlTradeRepository:
         insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         statement = insert(TradeRow).on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
         await self._session.execute(statement, [_values(trade) for trade in trades])
+        await self._raise_revision({trade.user_id for trade in trades})
+
+    async def _raise_revision(self, user_ids: set[UUID]) -> None:
+        """Figures kept for the users' histories stop matching (see `revision`). The user rows stay
+        locked until commit, so two writers of one history raise it one after the other."""
+        statement = (
+            update(UserRow)
+            .where(UserRow.id.in_(user_ids))
+            .values(trades_revision=UserRow.trades_revision + 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self._session.execute(statement)
 
     async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
         if not tickets:
@@ -97,6 +116,7 @@ class SqlTradeRepository:
         values = _values(trade)
         del values["id"]
         await self._session.execute(update(TradeRow).where(TradeRow.id == trade.id).values(**values))
+        await self._raise_revision({trade.user_id})
 
     async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
         return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.id == trade_id), for_update)
@@ -105,8 +125,11 @@ class SqlTradeRepository:
         statement = _views().where(TradeRow.user_id == user_id, TradeRow.ticket_number == ticket_number)
         return await self._one(statement, for_update)
 
+    async def count(self, user_id: UUID, where: TradeFilter) -> int:
+        return await count_rows(self._session, select(TradeRow.id).where(*_conditions(user_id, where)))
+
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
     ) -> Page[TradeView]:
         """A deferred join: the page's ids come from the index alone (skipping a deep page's offset
         without reading those rows), then only those rows are read with their EA and owner."""
@@ -114,7 +137,6 @@ class SqlTradeRepository:
             _ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id, nullable=ordering.field == "close_time"
         )
         matching = select(TradeRow.id).where(*_conditions(user_id, where))
-        total = await count_rows(self._session, matching)
         if total == 0 or page.offset >= total:
             return Page([], total, page)
         ids = matching.order_by(*order).limit(page.size).offset(page.offset).subquery()
@@ -193,13 +215,13 @@ class SqlTradeRepository:
 
     async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
         statement = (
-            select(ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), self._sum(RESULT))
+            select(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), self._sum(RESULT))
             .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
             .where(CLOSED, *_conditions(user_id, where))
             .group_by(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name)
         )
         rows = (await self._session.execute(statement)).all()
-        return [ExpertResult(magic_number=m, name=n, trades=c, net_profit=s) for m, n, c, s in rows]
+        return [ExpertResult(expert_id=i, magic_number=m, name=n, trades=c, net_profit=s) for i, m, n, c, s in rows]
 
     async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
         statement = (

@@ -25,6 +25,10 @@ class ExpertRepository(Protocol):
 
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None: ...
 
+    async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
+        """The current magic number and name of each EA, by id, in one query."""
+        ...
+
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         """One page with `download_count`s, in a number of statements that does not grow with the page."""
         ...

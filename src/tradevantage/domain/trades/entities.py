@@ -102,6 +102,7 @@ class ResultTotals:
 
 @dataclass(frozen=True, slots=True)
 class ExpertResult:
+    expert_id: UUID
     magic_number: int
     name: str
     trades: int

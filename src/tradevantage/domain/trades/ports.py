@@ -18,8 +18,19 @@ from tradevantage.domain.trades.entities import (
     TradeView,
 )
 
+HistoryKey = tuple[UUID, TradeFilter, int]
+"""What figures derived from a trade history depend on: the user, the filter, and the revision of
+the user's history they were computed at."""
+
 
 class TradeRepository(Protocol):
+    """Every write (`add_if_absent` storing, `add_many`, `update`) raises the revision of the user's
+    trade history in the same transaction."""
+
+    async def revision(self, user_id: UUID) -> int:
+        """The revision of the user's trade history: it moves whenever one of their trades is written."""
+        ...
+
     async def add_if_absent(self, trade: Trade) -> bool:
         """Store the trade unless its user already has its ticket; one atomic statement, so concurrent
         reports of one ticket make one row and no error. True when this call stored it."""
@@ -42,9 +53,13 @@ class TradeRepository(Protocol):
 
     async def get_by_ticket(self, user_id: UUID, ticket_number: int, for_update: bool = False) -> TradeView | None: ...
 
+    async def count(self, user_id: UUID, where: TradeFilter) -> int: ...
+
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest
-    ) -> Page[TradeView]: ...
+        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
+    ) -> Page[TradeView]:
+        """One page of the `total` trades matching `where` (reading nothing past the end)."""
+        ...
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
         """Counts, sums and the maximum drawdown, computed by the database."""

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from tradevantage.domain.caching import Cache
 from tradevantage.domain.clock import Clock
 from tradevantage.domain.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from tradevantage.domain.market.entities import ExpertAdvisor
@@ -15,8 +16,8 @@ from tradevantage.domain.pagination import Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions.entities import SubscriptionStatus
 from tradevantage.domain.trades import rules
 from tradevantage.domain.trades.entities import Trade, TradeFilter, TradeStatistics, TradeView
-from tradevantage.domain.trades.ports import TradesUnitOfWork
-from tradevantage.domain.trades.statistics import summarize
+from tradevantage.domain.trades.ports import HistoryKey, TradesUnitOfWork
+from tradevantage.domain.trades.statistics import summarize, with_expert_labels
 from tradevantage.domain.users.entities import Principal
 from tradevantage.domain.values import parse_positive_id
 
@@ -35,9 +36,19 @@ class ReportResult:
 class TradeService:
     """Use cases of the trade history. Each public method is one unit of work."""
 
-    def __init__(self, uow: TradesUnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: TradesUnitOfWork,
+        clock: Clock,
+        statistics_cache: Cache[HistoryKey, TradeStatistics],
+        count_cache: Cache[HistoryKey, int],
+    ) -> None:
+        """The caches keep figures between requests, keyed by the history revision they were
+        computed at: a dashboard read again before any trade changes costs one small query."""
         self._uow = uow
         self._clock = clock
+        self._statistics_cache = statistics_cache
+        self._count_cache = count_cache
 
     async def report(self, caller: Principal, raw: Mapping[str, Any]) -> ReportResult:
         """Record a trade, idempotently on the caller's ticket number.
@@ -101,17 +112,31 @@ class TradeService:
         self, caller: Principal, where: TradeFilter, ordering: str | None, page: PageRequest
     ) -> Page[TradeView]:
         order = Ordering.parse(ordering, TRADE_ORDERINGS, DEFAULT_TRADE_ORDERING)
-        return (await self._uow.trades.list_page(caller.id, where, order, page)).or_not_found()
+        trades = self._uow.trades
+        key = (caller.id, where, await trades.revision(caller.id))
+        total = self._count_cache.get(key)
+        if total is None:
+            total = await trades.count(caller.id, where)
+            self._count_cache.put(key, total)
+        return (await trades.list_page(caller.id, where, order, page, total)).or_not_found()
 
     async def statistics(self, caller: Principal, where: TradeFilter) -> TradeStatistics:
-        """The dashboard's figures over the caller's trades that match `where`."""
+        """The dashboard's figures over the caller's trades that match `where`: computed by the
+        database once per revision of the history, then kept."""
         trades = self._uow.trades
-        return summarize(
+        key = (caller.id, where, await trades.revision(caller.id))
+        kept = self._statistics_cache.get(key)
+        if kept is not None:
+            labels = await self._uow.experts.labels([row.expert_id for row in kept.by_expert])
+            return with_expert_labels(kept, labels)
+        statistics = summarize(
             await trades.totals(caller.id, where),
             await trades.results_by_expert(caller.id, where),
             await trades.results_by_ticker(caller.id, where),
             await trades.results_by_day(caller.id, where),
         )
+        self._statistics_cache.put(key, statistics)
+        return statistics
 
     async def _apply_repeat(
         self, stored: Trade, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
@@ -124,7 +149,8 @@ class TradeService:
         closing = {name: values[name] for name in rules.CLOSING_FIELDS if raw.get(name) is not None}
         if "open_time" in values and stored.open_time_stamped_by_server:
             closing.update(open_time=values["open_time"], open_time_stamped_by_server=False)
-        if closing:
+        # A retry that carries nothing new writes nothing: the stored trade (and its updated_at) stays.
+        if any(getattr(stored, name) != value for name, value in closing.items()):
             trade = replace(stored, **closing, updated_at=self._clock.now())
             rules.check_close_after_open(trade)
             await self._uow.trades.update(trade)

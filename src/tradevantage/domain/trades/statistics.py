@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from uuid import UUID
 
 from tradevantage.domain.trades.entities import (
     ZERO,
@@ -31,10 +32,26 @@ def summarize(
         profit_factor=profit_factor,
         average_win=_money(totals.gross_profit / totals.wins) if totals.wins else None,
         average_loss=_money(totals.gross_loss / totals.losses) if totals.losses else None,
-        by_expert=sorted(by_expert, key=lambda row: (-row.net_profit, row.magic_number)),
+        by_expert=_experts_in_order(by_expert),
         by_ticker=sorted(by_ticker, key=lambda row: (-row.net_profit, row.ticker)),
         daily=_running_total(sorted(daily, key=lambda row: row.day)),
     )
+
+
+def with_expert_labels(statistics: TradeStatistics, labels: dict[UUID, tuple[int, str]]) -> TradeStatistics:
+    """The figures with each EA's current magic number and name (figures kept from an earlier
+    request may name an EA its author has renamed since)."""
+    relabelled = [
+        replace(row, magic_number=labels[row.expert_id][0], name=labels[row.expert_id][1])
+        if row.expert_id in labels
+        else row
+        for row in statistics.by_expert
+    ]
+    return replace(statistics, by_expert=_experts_in_order(relabelled))
+
+
+def _experts_in_order(rows: list[ExpertResult]) -> list[ExpertResult]:
+    return sorted(rows, key=lambda row: (-row.net_profit, row.magic_number))
 
 
 def _running_total(days: list[DayResult]) -> list[DayResult]:
