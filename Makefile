@@ -7,7 +7,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint bench clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -26,6 +26,11 @@ lint: install
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Hot paths under wrk on PostgreSQL (needs wrk and a local PostgreSQL; about 5 minutes): bench/hot_paths.py
+BENCH_ARGS ?=
+bench: install
+	$(VENV)/bin/python bench/hot_paths.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .uv $(VENV) .mypy_cache .pytest_cache .ruff_cache
