@@ -11,7 +11,12 @@ from tradevantage.adapters.clock import SystemClock
 from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
 from tradevantage.adapters.histories.formats import choose_reader
 from tradevantage.adapters.memory_cache import LruCache
-from tradevantage.adapters.persistence.database import DatabaseProbe, create_engine, create_session_factory
+from tradevantage.adapters.persistence.database import (
+    DatabaseProbe,
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
 from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
@@ -68,6 +73,8 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
     session_factory = providers.Singleton(create_session_factory, engine)
+    read_session_factory = providers.Singleton(create_read_session_factory, engine)
+    """Sessions for use cases that only read (GET and HEAD requests)."""
     database_probe = providers.Singleton(DatabaseProbe, engine)
     migrator = providers.Factory(lambda s: Migrator(s.database_url, s.db_prepared_statements), settings)
 

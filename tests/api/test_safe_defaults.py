@@ -43,6 +43,21 @@ async def test_expired_access_tokens_get_a_small_leeway(client: Client, expired_
     assert response.status_code == status
 
 
+async def test_a_token_already_accepted_is_refused_once_it_expires(client: Client) -> None:
+    """Workers remember verified tokens; the expiry (with its leeway) is still checked every time."""
+    user = await register(client)
+    tokens = await login(client, user["email"])
+    claims = jwt.decode(tokens["access"], TEST_SECRET, algorithms=["HS256"], audience="tradevantage-api")
+    claims["exp"] = int(time.time()) - 9  # inside the 10 s leeway for about a second more
+    headers = {"Authorization": f"Bearer {jwt.encode(claims, TEST_SECRET, algorithm='HS256')}"}
+
+    accepted = await client.get("/api/user/", headers=headers)
+    await asyncio.sleep(2.1)
+    refused = await client.get("/api/user/", headers=headers)
+
+    assert (accepted.status_code, refused.status_code) == (200, 401)
+
+
 async def test_cors_answers_only_the_configured_origins(settings: Settings) -> None:
     configured = replace(settings, cors_origins=("https://app.example.com",))
     async with AsyncTestClient(app=create_app(build_container(configured))) as client:

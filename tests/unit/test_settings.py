@@ -85,3 +85,8 @@ def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
     assert Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40}).db_prepared_statements is True
     settings = Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40, "TRADEVANTAGE_DB_PREPARED_STATEMENTS": "false"})
     assert settings.db_prepared_statements is False
+
+
+def test_the_pool_may_open_no_connections_beyond_its_size() -> None:
+    environ = {"TRADEVANTAGE_JWT_SECRET": "s" * 40, "TRADEVANTAGE_DB_MAX_OVERFLOW": "0"}
+    assert Settings.from_env(environ).db_max_overflow == 0

@@ -59,7 +59,9 @@ def create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No ping before each use (a round trip per request): a connection found dead on use
+        # fails that request (503) and makes the pool replace every connection it holds.
+        pool_pre_ping=False,
         pool_timeout=1.5,  # a request waits at most this long for a pooled connection, then answers 503
         connect_args=connect_args,
         # Parameters (password hashes, tokens) never reach the logs through an error message.
@@ -69,6 +71,16 @@ def create_engine(
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for use cases that only read. On PostgreSQL they run each statement on its own,
+    without BEGIN and ROLLBACK: two round trips fewer, and the same answers, since PostgreSQL's
+    default isolation (read committed) already gives each statement its own snapshot. SQLite's
+    engine manages its transactions itself (see below) and keeps them."""
+    if engine.dialect.name != "postgresql":
+        return create_session_factory(engine)
+    return create_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
 
 
 class DatabaseProbe:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Select, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,6 +38,37 @@ _SUBSCRIPTION_FIELDS = (
 )
 Subscriber = aliased(UserRow, name="subscriber")
 Creator = aliased(UserRow, name="creator")
+
+
+def _access_facts_statement() -> Select[Any]:
+    """The EA bridge's subscription check, on the tables (no ORM entities to load) and built once:
+    each request only binds `user_id` and `magic_number`. The EA's id is the subscription's
+    `expert_id`, the join condition."""
+    experts, subscriptions = ExpertRow.__table__, SubscriptionRow.__table__
+    creators, subscribers = UserRow.__table__.alias("creator"), UserRow.__table__.alias("subscriber")
+    return (
+        select(
+            *(subscriptions.c[name] for name in _SUBSCRIPTION_FIELDS),
+            experts.c.magic_number,
+            experts.c.name,
+            experts.c.version,
+            experts.c.created_by,
+            experts.c.archived,
+            subscribers.c.email.label("subscriber_email"),
+            creators.c.email.label("creator_email"),
+        )
+        .select_from(experts)
+        .join(creators, creators.c.id == experts.c.created_by)
+        .outerjoin(
+            subscriptions,
+            and_(subscriptions.c.expert_id == experts.c.id, subscriptions.c.user_id == bindparam("user_id")),
+        )
+        .outerjoin(subscribers, subscribers.c.id == subscriptions.c.user_id)
+        .where(experts.c.magic_number == bindparam("magic_number"))
+    )
+
+
+_ACCESS_FACTS = _access_facts_statement()
 
 
 class SqlSubscriptionRepository:
@@ -90,21 +121,24 @@ class SqlSubscriptionRepository:
         return [_view(row) for row in (await self._session.execute(statement)).all()]
 
     async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
-        statement = (
-            select(SubscriptionRow, *_EXPERT_COLUMNS, Subscriber.email, Creator.email.label("creator_email"))
-            .select_from(ExpertRow)
-            .join(Creator, Creator.id == ExpertRow.created_by)
-            .outerjoin(
-                SubscriptionRow,
-                and_(SubscriptionRow.expert_id == ExpertRow.id, SubscriptionRow.user_id == user_id),
-            )
-            .outerjoin(Subscriber, Subscriber.id == SubscriptionRow.user_id)
-            .where(ExpertRow.magic_number == magic_number)
-        )
-        row = (await self._session.execute(statement)).first()
+        parameters = {"user_id": user_id, "magic_number": magic_number}
+        row = (await self._session.execute(_ACCESS_FACTS, parameters)).first()
         if row is None:
             return AccessFacts(subscription=None, creator_email=None)
-        view = _view(row) if row[0] is not None else None
+        if row.id is None:
+            return AccessFacts(subscription=None, creator_email=row.creator_email)
+        view = SubscriptionView(
+            subscription=Subscription(**{name: row._mapping[name] for name in _SUBSCRIPTION_FIELDS}),
+            expert=ExpertSummary(
+                id=row.expert_id,
+                magic_number=row.magic_number,
+                name=row.name,
+                version=row.version,
+                created_by=row.created_by,
+                archived=row.archived,
+            ),
+            user_email=row.subscriber_email,
+        )
         return AccessFacts(subscription=view, creator_email=row.creator_email)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.expert_repository import SqlExpertRepository
@@ -20,11 +22,27 @@ class SqlUnitOfWork:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self.users = SqlUserRepository(session)
-        self.refresh_tokens = SqlRefreshTokenRepository(session)
-        self.experts = SqlExpertRepository(session)
-        self.subscriptions = SqlSubscriptionRepository(session)
-        self.trades = SqlTradeRepository(session)
+
+    # Each repository is made when a use case first asks for it: most requests need one or two.
+    @cached_property
+    def users(self) -> SqlUserRepository:
+        return SqlUserRepository(self._session)
+
+    @cached_property
+    def refresh_tokens(self) -> SqlRefreshTokenRepository:
+        return SqlRefreshTokenRepository(self._session)
+
+    @cached_property
+    def experts(self) -> SqlExpertRepository:
+        return SqlExpertRepository(self._session)
+
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptionRepository:
+        return SqlSubscriptionRepository(self._session)
+
+    @cached_property
+    def trades(self) -> SqlTradeRepository:
+        return SqlTradeRepository(self._session)
 
     async def commit(self) -> None:
         await self._session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import jwt
@@ -28,8 +28,21 @@ BEARER: list[SecurityRequirement] = [{SCHEME_NAME: []}]
 """The OpenAPI `security` of the routes that need an access token."""
 
 
+VERIFIED_TOKENS_KEPT = 10_000
+"""Access tokens a worker remembers as verified: a terminal sends the same token for its lifetime."""
+
+
 class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
-    """Litestar's JWT check, taking the token only from an `Authorization: Bearer …` header."""
+    """Litestar's JWT check, taking the token only from an `Authorization: Bearer …` header.
+
+    A token's signature and claims are verified the first time the worker sees it; after that the
+    same string is known to be good until it expires, so only its expiry and its revocation are
+    checked again on each request.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verified: dict[str, tuple[Principal, Token, float]] = {}
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         scheme, _, token = connection.headers.get(self.auth_header, "").partition(" ")
@@ -37,11 +50,34 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
             raise NotAuthorizedException("An access token is required: Authorization: Bearer <token>.")
         return await self.authenticate_token(encoded_token=token.strip(), connection=connection)
 
+    async def authenticate_token(
+        self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        known = self._verified.get(encoded_token)
+        if known is None or time.time() > known[2]:
+            self._verified.pop(encoded_token, None)
+            result = await super().authenticate_token(encoded_token, connection)
+            self._remember(encoded_token, result)
+            return result
+        principal, token, _ = known
+        if self.revoked_token_handler and await self.revoked_token_handler(token, connection):
+            raise NotAuthorizedException()
+        return AuthenticationResult(user=principal, auth=token)
+
+    def _remember(self, encoded_token: str, result: AuthenticationResult) -> None:
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        token: Token = result.auth
+        usable_until = token.exp.timestamp() + getattr(self.token_cls, "leeway_seconds", 0)
+        self._verified[encoded_token] = (result.user, token, usable_until)
+
 
 def token_with_leeway(seconds: int) -> type[Token]:
     """Litestar's Token, accepting `exp` and `nbf` up to `seconds` off, for clocks that drift a little."""
 
     class LenientToken(Token):
+        leeway_seconds: ClassVar[int] = seconds
+
         def __post_init__(self) -> None:
             # Token's own check refuses any `exp` in the past, whatever the decoder's leeway.
             now = datetime.now(UTC).timestamp()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from tradevantage.domain.market.entities import ExpertFilter
 from tradevantage.domain.pagination import PageRequest
 from tradevantage.entrypoints.http.auth import BEARER
-from tradevantage.entrypoints.http.dependencies import Caller, Experts
+from tradevantage.entrypoints.http.dependencies import Authenticated, Experts
 from tradevantage.entrypoints.http.listing import filter_text, filter_time, page_links
 from tradevantage.entrypoints.http.schemas.market import ExpertPage, ExpertResponse, ExpertWrite
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
@@ -25,8 +23,7 @@ class ExpertsController(Controller):
     @get("/", responses=problem_responses(400, 401, 404))
     async def list_experts(
         self,
-        request: Request[Any, Any, Any],
-        principal: Caller,
+        request: Authenticated,
         expert_service: Experts,
         page: FromQuery[int | None] = None,
         page_size: FromQuery[int | None] = None,
@@ -46,7 +43,7 @@ class ExpertsController(Controller):
             created_after=filter_time("created_at_after", created_at_after),
             created_before=filter_time("created_at_before", created_at_before),
         )
-        result = await expert_service.browse(principal, where, ordering, PageRequest.of(page, page_size), owned)
+        result = await expert_service.browse(request.user, where, ordering, PageRequest.of(page, page_size), owned)
         next_url, previous_url = page_links(request, result)
         return ExpertPage(
             count=result.total,
@@ -56,9 +53,11 @@ class ExpertsController(Controller):
         )
 
     @post("/", status_code=HTTP_201_CREATED, responses=problem_responses(413, 400, 401, 403, 409))
-    async def publish(self, data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts) -> ExpertResponse:
+    async def publish(
+        self, data: JSONBody[ExpertWrite], request: Authenticated, expert_service: Experts
+    ) -> ExpertResponse:
         """Publish an EA: programmers and admins."""
-        return ExpertResponse.of(await expert_service.publish(principal, data.given()))
+        return ExpertResponse.of(await expert_service.publish(request.user, data.given()))
 
     @get("/{magic_number:str}", responses=problem_responses(401, 404))
     async def show(self, magic_number: FromPath[str], expert_service: Experts) -> ExpertResponse:
@@ -67,19 +66,19 @@ class ExpertsController(Controller):
 
     @put("/{magic_number:str}", responses=problem_responses(413, 400, 401, 403, 404, 409))
     async def replace(
-        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], request: Authenticated, expert_service: Experts
     ) -> ExpertResponse:
         """Replace an EA's details: its creator or an admin."""
-        return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=False))
+        return ExpertResponse.of(await expert_service.revise(request.user, magic_number, data.given(), partial=False))
 
     @patch("/{magic_number:str}", responses=problem_responses(413, 400, 401, 403, 404, 409))
     async def amend(
-        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], principal: Caller, expert_service: Experts
+        self, magic_number: FromPath[str], data: JSONBody[ExpertWrite], request: Authenticated, expert_service: Experts
     ) -> ExpertResponse:
         """Change some of an EA's details: its creator or an admin."""
-        return ExpertResponse.of(await expert_service.revise(principal, magic_number, data.given(), partial=True))
+        return ExpertResponse.of(await expert_service.revise(request.user, magic_number, data.given(), partial=True))
 
     @delete("/{magic_number:str}", status_code=HTTP_204_NO_CONTENT, responses=problem_responses(401, 403, 404))
-    async def archive(self, magic_number: FromPath[str], principal: Caller, expert_service: Experts) -> None:
+    async def archive(self, magic_number: FromPath[str], request: Authenticated, expert_service: Experts) -> None:
         """Archive an EA: hidden from the list, no new subscriptions, nothing deleted."""
-        await expert_service.archive(principal, magic_number)
+        await expert_service.archive(request.user, magic_number)

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from tradevantage.domain.subscriptions.access import SubscriptionAccess
 from tradevantage.domain.values import format_timestamp
 from tradevantage.entrypoints.http.auth import BEARER
-from tradevantage.entrypoints.http.dependencies import Caller, Now, Subscriptions
+from tradevantage.entrypoints.http.dependencies import Authenticated, Subscriptions, now_at
 from tradevantage.entrypoints.http.problems import problem
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
 from tradevantage.entrypoints.http.schemas.subscriptions import TradeAuthResponse
@@ -25,16 +25,15 @@ class TradeAuthController(Controller):
     async def check(
         self,
         magic_number: FromPath[str],
-        principal: Caller,
+        request: Authenticated,
         subscription_service: Subscriptions,
-        now: Now,
         account_number: FromQuery[str | None] = None,
         creator_email: FromQuery[str | None] = None,
     ) -> Response[Any]:
         """May the caller trade this EA now? 200 active, 402 unpaid, 403 other account, 404, 410 expired."""
-        check = await subscription_service.check_access(principal, magic_number, account_number, creator_email)
+        check = await subscription_service.check_access(request.user, magic_number, account_number, creator_email)
         if check.decision is SubscriptionAccess.ACTIVE and check.view is not None:
-            return Response(TradeAuthResponse.of(check.view, now))
+            return Response(TradeAuthResponse.of(check.view, now_at(request)))
         if check.decision is SubscriptionAccess.EXPIRED and check.view is not None:
             expires_at = check.view.subscription.expires_at
             extra = {"expires_at": format_timestamp(expires_at) if expires_at else None}
