@@ -36,7 +36,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     db_pool_size: int = 10
-    db_max_overflow: int = 10
+    db_max_overflow: int = 0
     db_prepared_statements: bool = True
     migrate_on_start: bool = True
     max_body_bytes: int = 1024 * 1024
@@ -76,7 +76,7 @@ class Settings:
             cors_origins=tuple(o.strip() for o in env.text("CORS_ORIGINS", "").split(",") if o.strip()),
             log_level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
             db_pool_size=env.integer("DB_POOL_SIZE", 10),
-            db_max_overflow=env.integer("DB_MAX_OVERFLOW", 10, minimum=0),
+            db_max_overflow=env.integer("DB_MAX_OVERFLOW", 0, minimum=0),
             db_prepared_statements=env.boolean("DB_PREPARED_STATEMENTS", True),
             migrate_on_start=env.boolean("MIGRATE_ON_START", is_sqlite(database_url)),
             argon2_time_cost=env.integer("ARGON2_TIME_COST", 2, maximum=100),

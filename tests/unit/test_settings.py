@@ -87,6 +87,7 @@ def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
     assert settings.db_prepared_statements is False
 
 
-def test_the_pool_may_open_no_connections_beyond_its_size() -> None:
-    environ = {"TRADEVANTAGE_JWT_SECRET": "s" * 40, "TRADEVANTAGE_DB_MAX_OVERFLOW": "0"}
-    assert Settings.from_env(environ).db_max_overflow == 0
+def test_the_pool_opens_no_connections_beyond_its_size_unless_told() -> None:
+    assert Settings.from_env({"TRADEVANTAGE_JWT_SECRET": "s" * 40}).db_max_overflow == 0
+    environ = {"TRADEVANTAGE_JWT_SECRET": "s" * 40, "TRADEVANTAGE_DB_MAX_OVERFLOW": "5"}
+    assert Settings.from_env(environ).db_max_overflow == 5

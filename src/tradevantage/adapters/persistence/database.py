@@ -44,7 +44,7 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def create_engine(
-    url: str, pool_size: int = 10, max_overflow: int = 10, prepared_statements: bool = True
+    url: str, pool_size: int = 10, max_overflow: int = 0, prepared_statements: bool = True
 ) -> AsyncEngine:
     """An engine for `url`. `prepared_statements=False` is for PostgreSQL behind PgBouncer in
     transaction mode (Supabase and other managed poolers): there a connection's next transaction may
