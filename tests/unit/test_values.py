@@ -48,6 +48,11 @@ def test_parse_decimal_refuses(given: str | bool) -> None:
         ("0", "0.00"),
         ("-0.00", "0.00"),
         ("0.00000001", "0.00000001"),
+        ("-0E-8", "0.00"),
+        ("-0.5", "-0.50"),
+        ("1.5E+3", "1500.00"),
+        ("123456789.12345678", "123456789.12345678"),
+        ("-7.00000000", "-7.00"),
     ],
 )
 def test_format_decimal_is_shortest_with_two_places(value: str, text: str) -> None:

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 MAX_DECIMAL_PLACES = 8
 # Ten digits before the point: ten billion, with eight places, fits a 64-bit count of 10^-8 units.
 DECIMAL_LIMIT = Decimal(10) ** 10
-_TWO_PLACES = Decimal("0.01")
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 _WHOLE_NUMBER_TEXT = re.compile(r"^[0-9]+$", re.ASCII)
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
@@ -57,14 +56,15 @@ def parse_decimal(value: Decimal | int | float | str) -> Decimal:
 
 
 def format_decimal(value: Decimal) -> str:
-    """The shortest exact form with at least two decimals: `150.50`, `0.10`, `0.015`."""
-    normalized = value.normalize()
-    if normalized.is_zero():
+    """The shortest exact form with at least two decimals: `150.50`, `0.10`, `0.015`.
+
+    Works on the text, not with Decimal arithmetic: a statistics answer formats thousands of figures.
+    """
+    whole, _, places = format(value, "f").partition(".")
+    places = places.rstrip("0")
+    if not places and whole.lstrip("-") == "0":
         return "0.00"
-    exponent = normalized.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        normalized = normalized.quantize(_TWO_PLACES)
-    return format(normalized, "f")
+    return f"{whole}.{places.ljust(2, '0')}"
 
 
 def parse_timestamp(text: str, naive_offset: timedelta = timedelta(0)) -> datetime:

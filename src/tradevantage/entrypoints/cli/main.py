@@ -68,7 +68,7 @@ def serve(context: CommandContext, host: str, port: int, workers: int | None, se
     if settings.migrate_on_start:
         context.container.migrator().upgrade()
     run_server(
-        "tradevantage.entrypoints.http.app:create_app",
+        "tradevantage.entrypoints.http.app:create_served_app",
         server=Server(server),
         host=host,
         port=port,

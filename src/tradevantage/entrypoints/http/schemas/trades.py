@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -158,7 +160,7 @@ class TradeStatsResponse(msgspec.Struct):
     max_drawdown: str
     by_expert: list[ExpertFigures]
     by_ticker: list[TickerFigures]
-    daily: list[DayFigures]
+    daily: tuple[DayFigures, ...]
 
     @classmethod
     def of(cls, stats: TradeStatistics) -> TradeStatsResponse:
@@ -180,5 +182,35 @@ class TradeStatsResponse(msgspec.Struct):
             max_drawdown=format_decimal(totals.max_drawdown),
             by_expert=[ExpertFigures.of(row) for row in stats.by_expert],
             by_ticker=[TickerFigures.of(row) for row in stats.by_ticker],
-            daily=[DayFigures.of(row) for row in stats.daily],
+            daily=RENDERED_SERIES.of(stats.daily),
         )
+
+
+class RenderedSeries:
+    """Daily series rendered once each. The service hands out the same kept series on every answer
+    until the history changes, and two years of history are 730 days of figures to format.
+
+    An entry is found by the series' identity and holds the series itself, so that identity cannot
+    be reused by another object while the entry lives. Used from one event loop: no lock needed.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self._max_entries = max_entries
+        self._entries: OrderedDict[int, tuple[Sequence[DayResult], tuple[DayFigures, ...]]] = OrderedDict()
+
+    def of(self, daily: Sequence[DayResult]) -> tuple[DayFigures, ...]:
+        entry = self._entries.get(id(daily))
+        if entry is not None and entry[0] is daily:
+            self._entries.move_to_end(id(daily))
+            return entry[1]
+        rendered = tuple(DayFigures.of(row) for row in daily)
+        self._entries[id(daily)] = (daily, rendered)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+        return rendered
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+RENDERED_SERIES = RenderedSeries(max_entries=256)
