@@ -103,3 +103,35 @@ async def test_a_dashboard_read_again_costs_two_small_statements(client: Client)
         stats = await client.get("/api/trade/stats/", headers=trader)
     assert stats.json()["net_profit"] == "30.00"
     assert len(fresh_statements) > 2, "a new trade makes the figures be computed again"
+
+
+def queries(statements: list[str]) -> list[str]:
+    """What the database works on: transaction control left out."""
+    return [s for s in statements if s.split(None, 1)[0].upper() not in ("COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")]
+
+
+async def test_the_ea_bridge_writes_in_few_statements(client: Client) -> None:
+    """A new ticket: the EA with the reporter's subscription, the ticket, the insert, the revision.
+    A repeat that adds nothing reads twice and writes nothing; a close by ticket reads the trade
+    and its subscription, then writes the trade and the revision. No answer reads back what was
+    just written."""
+    _, author = await signed_in(client, "programmer")
+    _, trader = await signed_in(client)
+    await publish(client, author, magic_number=1, price=0)
+    await subscribe(client, trader, 1)
+    await report(client, trader, expert=1, ticket_number=1)
+
+    with counted_statements(client) as new_statements:
+        created = await report(client, trader, expert=1, ticket_number=2, open_time="2026-01-02T09:00:00Z")
+    with counted_statements(client) as repeat_statements:
+        repeated = await report(client, trader, 200, expert=1, ticket_number=2, open_time="2026-01-02T09:00:00Z")
+    with counted_statements(client) as close_statements:
+        closing = {"close_time": "2026-01-02T10:00:00Z", "close_price": "1.1", "profit": "12.50"}
+        closed = await client.patch("/api/trade/ticket/2/", json=closing, headers=trader)
+
+    assert created["ticket_number"] == repeated["ticket_number"] == 2
+    assert created["user"] == repeated["user"] == closed.json()["user"]
+    assert closed.json()["profit"] == "12.50"
+    assert len(queries(new_statements)) == 4, new_statements
+    assert len(queries(repeat_statements)) == 2, repeat_statements
+    assert len(queries(close_statements)) == 4, close_statements

@@ -14,7 +14,7 @@ from tradevantage.domain.market.entities import ExpertAdvisor, ExpertFilter
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions import rules as subscription_rules
 from tradevantage.domain.subscriptions.access import AccessFacts
-from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
+from tradevantage.domain.subscriptions.entities import ExpertStanding, ExpertSummary, Subscription, SubscriptionView
 from tradevantage.domain.trades.entities import (
     ZERO,
     DayResult,
@@ -235,6 +235,14 @@ class InMemorySubscriptionRepository:
         return AccessFacts(
             subscription=None if subscription is None else self._view(subscription), creator_email=creator.email
         )
+
+    async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
+        assert self.experts is not None
+        found = next((e for e in self.experts.rows.values() if expert in (e.id, e.magic_number)), None)
+        if found is None:
+            return None
+        subscription = await self.find(user_id, found.id)
+        return ExpertStanding(found.id, found.magic_number, subscription, self._users.rows[user_id].email)
 
     def _view(self, subscription: Subscription) -> SubscriptionView:
         assert self.experts is not None

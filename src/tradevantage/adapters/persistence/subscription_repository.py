@@ -12,10 +12,10 @@ from sqlalchemy.orm import aliased
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
 from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow, UserRow
-from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, fetch_page, ordered
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions.access import AccessFacts
-from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
+from tradevantage.domain.subscriptions.entities import ExpertStanding, ExpertSummary, Subscription, SubscriptionView
 
 _EXPERT_COLUMNS = (
     ExpertRow.id,
@@ -69,6 +69,31 @@ def _access_facts_statement() -> Select[Any]:
 
 
 _ACCESS_FACTS = _access_facts_statement()
+
+
+def _standing_statement(expert_key: Column) -> Select[Any]:
+    """A trade report's EA (by `expert_key`), the reporter's email, and their subscription to it if
+    any, built once like the access check."""
+    experts, subscriptions, users = ExpertRow.__table__, SubscriptionRow.__table__, UserRow.__table__
+    return (
+        select(
+            experts.c.id.label("expert_key"),
+            experts.c.magic_number,
+            users.c.email,
+            *(subscriptions.c[name] for name in _SUBSCRIPTION_FIELDS),
+        )
+        .select_from(experts)
+        .join(users, users.c.id == bindparam("user_id"))
+        .outerjoin(
+            subscriptions,
+            and_(subscriptions.c.expert_id == experts.c.id, subscriptions.c.user_id == users.c.id),
+        )
+        .where(expert_key == bindparam("expert"))
+    )
+
+
+_STANDING_BY_ID = _standing_statement(ExpertRow.__table__.c.id)
+_STANDING_BY_MAGIC = _standing_statement(ExpertRow.__table__.c.magic_number)
 
 
 class SqlSubscriptionRepository:
@@ -140,6 +165,16 @@ class SqlSubscriptionRepository:
             user_email=row.subscriber_email,
         )
         return AccessFacts(subscription=view, creator_email=row.creator_email)
+
+    async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
+        statement = _STANDING_BY_ID if isinstance(expert, UUID) else _STANDING_BY_MAGIC
+        row = (await self._session.execute(statement, {"user_id": user_id, "expert": expert})).first()
+        if row is None:
+            return None
+        subscription = None
+        if row.id is not None:
+            subscription = Subscription(**{name: row._mapping[name] for name in _SUBSCRIPTION_FIELDS})
+        return ExpertStanding(row.expert_key, row.magic_number, subscription, row.email)
 
 
 def _views() -> AnySelect:

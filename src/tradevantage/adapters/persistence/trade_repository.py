@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce, update
+from sqlalchemy import ColumnElement, Insert, Table, Update, and_, bindparam, case, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,6 +60,41 @@ _TRADE_FIELDS = (
     "account_number",
     "comment",
 )
+_TRADES, _EXPERTS, _USERS = (cast(Table, row.__table__) for row in (TradeRow, ExpertRow, UserRow))
+
+
+def _views() -> AnySelect:
+    """Trades with their EA's magic number and their owner's email, read as table rows: no ORM
+    entities to build for what is turned into domain objects at once."""
+    return (
+        select(*_TRADES.c, _EXPERTS.c.magic_number, _USERS.c.email)
+        .join_from(_TRADES, _EXPERTS, _EXPERTS.c.id == _TRADES.c.expert_id)
+        .join(_USERS, _USERS.c.id == _TRADES.c.user_id)
+    )
+
+
+# The EA bridge's statements, built once: each request only binds its values.
+_VIEW_BY_TICKET = _views().where(
+    _TRADES.c.user_id == bindparam("user_id"), _TRADES.c.ticket_number == bindparam("ticket_number")
+)
+_VIEW_BY_ID = _views().where(_TRADES.c.user_id == bindparam("user_id"), _TRADES.c.id == bindparam("trade_id"))
+_REVISION = select(_USERS.c.trades_revision).where(_USERS.c.id == bindparam("user_id"))
+_RAISE_REVISIONS = (
+    update(_USERS)
+    .where(_USERS.c.id.in_(bindparam("user_ids", expanding=True)))
+    .values(trades_revision=_USERS.c.trades_revision + 1)
+)
+_UPDATE_TRADE: Update = update(_TRADES).where(_TRADES.c.id == bindparam("trade_id"))
+
+
+def _insert_if_absent(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> Insert:
+    return insert(_TRADES).on_conflict_do_nothing(index_elements=[_TRADES.c.user_id, _TRADES.c.ticket_number])
+
+
+_INSERTS_IF_ABSENT: dict[str, Insert] = {
+    "postgresql": _insert_if_absent(postgresql.insert),
+    "sqlite": _insert_if_absent(sqlite.insert),
+}
 
 
 class SqlTradeRepository:
@@ -70,18 +106,11 @@ class SqlTradeRepository:
         return self._session.get_bind().dialect.name
 
     async def revision(self, user_id: UUID) -> int:
-        statement = select(UserRow.trades_revision).where(UserRow.id == user_id)
-        return await self._session.scalar(statement) or 0
+        return await self._session.scalar(_REVISION, {"user_id": user_id}) or 0
 
     async def add_if_absent(self, trade: Trade) -> bool:
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(TradeRow)
-            .values(**_values(trade))
-            .on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
-            .returning(TradeRow.id)
-        )
-        stored = (await self._session.execute(statement)).first() is not None
+        statement = _INSERTS_IF_ABSENT[self._dialect].returning(_TRADES.c.id)
+        stored = (await self._session.execute(statement, _values(trade))).first() is not None
         if stored:
             await self._raise_revision({trade.user_id})
         return stored
@@ -89,41 +118,32 @@ class SqlTradeRepository:
     async def add_many(self, trades: list[Trade]) -> None:
         if not trades:
             return
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        statement = insert(TradeRow).on_conflict_do_nothing(index_elements=[TradeRow.user_id, TradeRow.ticket_number])
-        await self._session.execute(statement, [_values(trade) for trade in trades])
+        await self._session.execute(_INSERTS_IF_ABSENT[self._dialect], [_values(trade) for trade in trades])
         await self._raise_revision({trade.user_id for trade in trades})
 
     async def _raise_revision(self, user_ids: set[UUID]) -> None:
         """Figures kept for the users' histories stop matching (see `revision`). The user rows stay
         locked until commit, so two writers of one history raise it one after the other."""
-        statement = (
-            update(UserRow)
-            .where(UserRow.id.in_(user_ids))
-            .values(trades_revision=UserRow.trades_revision + 1)
-            .execution_options(synchronize_session=False)
-        )
-        await self._session.execute(statement)
+        await self._session.execute(_RAISE_REVISIONS, {"user_ids": sorted(user_ids)})
 
     async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
         if not tickets:
             return {}
-        statement = select(TradeRow).where(TradeRow.user_id == user_id, TradeRow.ticket_number.in_(set(tickets)))
-        rows = (await self._session.scalars(statement)).all()
+        statement = select(*_TRADES.c).where(_TRADES.c.user_id == user_id, _TRADES.c.ticket_number.in_(set(tickets)))
+        rows = (await self._session.execute(statement)).all()
         return {row.ticket_number: _trade(row) for row in rows}
 
     async def update(self, trade: Trade) -> None:
         values = _values(trade)
-        del values["id"]
-        await self._session.execute(update(TradeRow).where(TradeRow.id == trade.id).values(**values))
+        values["trade_id"] = values.pop("id")
+        await self._session.execute(_UPDATE_TRADE, values)
         await self._raise_revision({trade.user_id})
 
     async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
-        return await self._one(_views().where(TradeRow.user_id == user_id, TradeRow.id == trade_id), for_update)
+        return await self._one(_VIEW_BY_ID, {"user_id": user_id, "trade_id": trade_id}, for_update)
 
     async def get_by_ticket(self, user_id: UUID, ticket_number: int, for_update: bool = False) -> TradeView | None:
-        statement = _views().where(TradeRow.user_id == user_id, TradeRow.ticket_number == ticket_number)
-        return await self._one(statement, for_update)
+        return await self._one(_VIEW_BY_TICKET, {"user_id": user_id, "ticket_number": ticket_number}, for_update)
 
     async def count(self, user_id: UUID, where: TradeFilter) -> int:
         return await count_rows(self._session, select(TradeRow.id).where(*_conditions(user_id, where)))
@@ -140,7 +160,7 @@ class SqlTradeRepository:
         if total == 0 or page.offset >= total:
             return Page([], total, page)
         ids = matching.order_by(*order).limit(page.size).offset(page.offset).subquery()
-        statement = _views().join(ids, ids.c.id == TradeRow.id).order_by(*order)
+        statement = _views().join(ids, ids.c.id == _TRADES.c.id).order_by(*order)
         rows = (await self._session.execute(statement)).all()
         return Page([_view(row) for row in rows], total, page)
 
@@ -244,21 +264,16 @@ class SqlTradeRepository:
         # DateTimeUTC keeps SQLite timestamps as UTC text, which date() reads.
         return func.date(column)
 
-    async def _one(self, statement: AnySelect, for_update: bool = False) -> TradeView | None:
+    async def _one(self, statement: AnySelect, parameters: dict[str, Any], for_update: bool) -> TradeView | None:
         if for_update:
             # The row stays locked until commit, so concurrent changes apply one after the other
             # (SQLite needs nothing: its write transactions already run one at a time).
-            statement = statement.with_for_update(of=TradeRow)
-        row = (await self._session.execute(statement)).first()
+            statement = _LOCKED[statement]
+        row = (await self._session.execute(statement, parameters)).first()
         return None if row is None else _view(row)
 
 
-def _views() -> AnySelect:
-    return (
-        select(TradeRow, ExpertRow.magic_number, UserRow.email)
-        .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
-        .join(UserRow, UserRow.id == TradeRow.user_id)
-    )
+_LOCKED = {statement: statement.with_for_update(of=_TRADES) for statement in (_VIEW_BY_TICKET, _VIEW_BY_ID)}
 
 
 def _conditions(user_id: UUID, where: TradeFilter) -> list[ColumnElement[bool]]:
@@ -297,13 +312,12 @@ def _values(trade: Trade) -> dict[str, Any]:
 
 
 def _view(row: AnyRow) -> TradeView:
-    trade_row, magic_number, email = row[0], row[1], row[2]
-    return TradeView(trade=_trade(trade_row), magic_number=magic_number, user_email=email)
+    return TradeView(trade=_trade(row), magic_number=row.magic_number, user_email=row.email)
 
 
-def _trade(row: TradeRow) -> Trade:
-    fields = {name: getattr(row, name) for name in _TRADE_FIELDS}
-    return Trade(direction=Direction(row.direction), **fields)
+def _trade(row: AnyRow) -> Trade:
+    columns = row._mapping
+    return Trade(direction=Direction(columns["direction"]), **{name: columns[name] for name in _TRADE_FIELDS})
 
 
 def _as_date(value: Any) -> date:

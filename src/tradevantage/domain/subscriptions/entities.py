@@ -59,3 +59,15 @@ class SubscriptionView:
     subscription: Subscription
     expert: ExpertSummary
     user_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertStanding:
+    """An EA as a user's request names it, with that user's subscription to it: what a trade report
+    is checked against, read in one query."""
+
+    expert_id: UUID
+    magic_number: int
+    subscription: Subscription | None
+    """None when the user has never subscribed to the EA."""
+    user_email: str

@@ -9,7 +9,7 @@ from uuid import UUID
 from tradevantage.domain.market.ports import ExpertRepository
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions.access import AccessFacts
-from tradevantage.domain.subscriptions.entities import Subscription, SubscriptionView
+from tradevantage.domain.subscriptions.entities import ExpertStanding, Subscription, SubscriptionView
 
 
 class SubscriptionRepository(Protocol):
@@ -38,6 +38,11 @@ class SubscriptionRepository(Protocol):
 
     async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
         """Everything the access decision needs, in one indexed query."""
+        ...
+
+    async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
+        """The EA named by its id or magic number, with the user's subscription to it, in one
+        indexed query; None when no EA has that id or magic number."""
         ...
 
 

@@ -24,6 +24,7 @@ from tradevantage.domain.values import parse_positive_id
 TRADE_ORDERINGS = ("open_time", "close_time", "profit", "lot_size")
 DEFAULT_TRADE_ORDERING = "-open_time"
 TRADE_NOT_FOUND = "Trade not found."
+NO_SUCH_EXPERT = "No Expert Advisor has this magic number or id."
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,10 @@ class TradeService:
         rules_errors = rules.missing_on_report(raw)
         if rules_errors:
             raise ValidationFailed(rules_errors)
-        expert = await self._expert_of(raw["expert"])
-        subscription = await self._uow.subscriptions.find(caller.id, expert.id)
+        standing = await self._uow.subscriptions.standing(caller.id, _expert_reference(raw["expert"]))
+        if standing is None:
+            raise NotFound(NO_SUCH_EXPERT)
+        subscription = standing.subscription
         values = rules.read_fields(raw, _offset(subscription.broker_utc_offset if subscription else None))
         existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"], for_update=True)
         if existing is None:
@@ -70,16 +73,16 @@ class TradeService:
                     "Reporting a trade needs an active subscription to this Expert Advisor.",
                     [FieldError("expert", "No active subscription.")],
                 )
-            trade = _new_trade(caller.id, expert.id, values, now)
+            trade = _new_trade(caller.id, standing.expert_id, values, now)
             rules.check_close_after_open(trade)
             if await self._uow.trades.add_if_absent(trade):
                 await self._uow.commit()
-                return ReportResult(await self._view(caller.id, trade.id), created=True)
+                return ReportResult(TradeView(trade, standing.magic_number, standing.user_email), created=True)
             # Another request stored this ticket between our read and our insert.
             existing = await self._uow.trades.get_by_ticket(caller.id, values["ticket_number"], for_update=True)
             if existing is None:  # pragma: no cover - the insert just found it
                 raise NotFound(TRADE_NOT_FOUND)
-        return ReportResult(await self._apply_repeat(existing.trade, expert.id, values, raw), created=False)
+        return ReportResult(await self._apply_repeat(existing, standing.expert_id, values, raw), created=False)
 
     async def correct(
         self, caller: Principal, reference: UUID | str | int, raw: Mapping[str, Any], by_ticket: bool, partial: bool
@@ -103,7 +106,7 @@ class TradeService:
         rules.check_close_after_open(trade)
         await self._uow.trades.update(trade)
         await self._uow.commit()
-        return await self._view(caller.id, trade.id)
+        return replace(stored, trade=trade)  # the EA and the owner are fixed: no need to read them again
 
     async def find(self, caller: Principal, reference: UUID | str | int, by_ticket: bool = False) -> TradeView:
         return await self._owned(caller, reference, by_ticket)
@@ -139,8 +142,9 @@ class TradeService:
         return statistics
 
     async def _apply_repeat(
-        self, stored: Trade, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
+        self, view: TradeView, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
     ) -> TradeView:
+        stored = view.trade
         changed = rules.changed_fixed_fields(stored, expert_id, values)
         if changed:
             raise rules.contradiction(changed)
@@ -155,19 +159,17 @@ class TradeService:
             rules.check_close_after_open(trade)
             await self._uow.trades.update(trade)
             await self._uow.commit()
-        return await self._view(stored.user_id, stored.id)
+            return replace(view, trade=trade)
+        return view
 
     async def _expert_of(self, reference: Any) -> ExpertAdvisor:
-        try:
-            key = rules.read_expert_reference(reference)
-        except ValueError as error:
-            raise ValidationFailed([FieldError("expert", str(error))]) from None
+        key = _expert_reference(reference)
         if isinstance(key, UUID):
             expert = await self._uow.experts.get(key)
         else:
             expert = await self._uow.experts.get_by_magic(key)
         if expert is None:
-            raise NotFound("No Expert Advisor has this magic number or id.")
+            raise NotFound(NO_SUCH_EXPERT)
         return expert
 
     async def _owned(
@@ -189,11 +191,12 @@ class TradeService:
             raise NotFound(TRADE_NOT_FOUND)
         return view
 
-    async def _view(self, user_id: UUID, trade_id: UUID) -> TradeView:
-        view = await self._uow.trades.get(user_id, trade_id)
-        if view is None:  # pragma: no cover - it was just written
-            raise NotFound(TRADE_NOT_FOUND)
-        return view
+
+def _expert_reference(value: Any) -> UUID | int:
+    try:
+        return rules.read_expert_reference(value)
+    except ValueError as error:
+        raise ValidationFailed([FieldError("expert", str(error))]) from None
 
 
 def _offset(minutes: int | None) -> timedelta:
