@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
 from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow
-from tradevantage.adapters.persistence.queries import AnySelect, Column, contains, fetch_page, ordered
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, contains, ordered
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails, ExpertFilter
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 
+_EXPERTS = cast(Table, ExpertRow.__table__)
 DOWNLOAD_COUNT = (
     select(func.count(SubscriptionRow.id))
     .where(SubscriptionRow.expert_id == ExpertRow.id)
@@ -57,18 +60,39 @@ class SqlExpertRepository:
         return {row.id: (row.magic_number, row.name) for row in await self._session.execute(statement)}
 
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
-        statement = _selected().where(*_conditions(where))
-        statement = statement.order_by(*ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id))
-        rows, total = await fetch_page(self._session, statement, page)
-        return Page([_to_entity(row[0], row[1]) for row in rows], total, page)
+        listing = _listing(where, ordering)
+        total = int(await self._session.scalar(listing.count) or 0)
+        if total == 0 or page.offset >= total:
+            return Page([], total, page)
+        rows = await self._session.execute(listing.page, {"limit": page.size, "offset": page.offset})
+        return Page([_to_entity(row) for row in rows], total, page)
 
     async def _one(self, statement: AnySelect) -> ExpertAdvisor | None:
         row = (await self._session.execute(statement)).first()
-        return None if row is None else _to_entity(row[0], row[1])
+        return None if row is None else _to_entity(row)
 
 
 def _selected() -> AnySelect:
-    return select(ExpertRow, DOWNLOAD_COUNT)
+    """EAs as table rows with their download counts: no ORM entities to build for what becomes a
+    domain object at once."""
+    return select(*_EXPERTS.c, DOWNLOAD_COUNT)
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    page: AnySelect
+    """For the bound `limit` and `offset`."""
+    count: AnySelect
+
+
+@lru_cache(maxsize=256)
+def _listing(where: ExpertFilter, ordering: Ordering) -> _Listing:
+    """The statements of a market page, built once per filter and ordering (the first page of the
+    market is most of what is asked): a request only binds its limit and offset."""
+    conditions = _conditions(where)
+    order = ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id)
+    page = _selected().where(*conditions).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    return _Listing(page=page, count=select(func.count(ExpertRow.id)).where(*conditions))
 
 
 def _conditions(where: ExpertFilter) -> list[ColumnElement[bool]]:
@@ -120,7 +144,7 @@ def _row_values(expert: ExpertAdvisor) -> dict[str, Any]:
     }
 
 
-def _to_entity(row: ExpertRow, download_count: int) -> ExpertAdvisor:
+def _to_entity(row: AnyRow) -> ExpertAdvisor:
     return ExpertAdvisor(
         id=row.id,
         details=ExpertDetails(
@@ -142,5 +166,5 @@ def _to_entity(row: ExpertRow, download_count: int) -> ExpertAdvisor:
         archived=row.archived,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        download_count=download_count,
+        download_count=row.download_count,
     )

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Insert, Table, Update, and_, bindparam, case, func, select, type_coerce, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Insert,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -153,15 +167,10 @@ class SqlTradeRepository:
     ) -> Page[TradeView]:
         """A deferred join: the page's ids come from the index alone (skipping a deep page's offset
         without reading those rows), then only those rows are read with their EA and owner."""
-        order = ordered(
-            _ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id, nullable=ordering.field == "close_time"
-        )
-        matching = select(TradeRow.id).where(*_conditions(user_id, where))
         if total == 0 or page.offset >= total:
             return Page([], total, page)
-        ids = matching.order_by(*order).limit(page.size).offset(page.offset).subquery()
-        statement = _views().join(ids, ids.c.id == _TRADES.c.id).order_by(*order)
-        rows = (await self._session.execute(statement)).all()
+        parameters = {"user_id": user_id, "limit": page.size, "offset": page.offset}
+        rows = (await self._session.execute(_page_statement(where, ordering), parameters)).all()
         return Page([_view(row) for row in rows], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
@@ -276,7 +285,21 @@ class SqlTradeRepository:
 _LOCKED = {statement: statement.with_for_update(of=_TRADES) for statement in (_VIEW_BY_TICKET, _VIEW_BY_ID)}
 
 
-def _conditions(user_id: UUID, where: TradeFilter) -> list[ColumnElement[bool]]:
+@lru_cache(maxsize=256)
+def _page_statement(where: TradeFilter, ordering: Ordering) -> AnySelect:
+    """A page of trades matching `where` in `ordering`, for the bound `user_id`, `limit` and `offset`.
+    Built once per filter and ordering (a dashboard asks for the same few again and again), so a
+    request only binds its values: building and keying a statement this size costs more than
+    running it."""
+    order = ordered(
+        _ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id, nullable=ordering.field == "close_time"
+    )
+    matching = select(TradeRow.id).where(*_conditions(bindparam("user_id"), where))
+    ids = matching.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    return _views().join(ids, ids.c.id == _TRADES.c.id).order_by(*order)
+
+
+def _conditions(user_id: UUID | BindParameter[Any], where: TradeFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [TradeRow.user_id == user_id]
     if where.magic_number is not None:
         expert_ids = select(ExpertRow.id).where(ExpertRow.magic_number == where.magic_number).scalar_subquery()
