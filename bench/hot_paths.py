@@ -882,8 +882,8 @@ async def capture_plans(url: str, heavy: Trader, deep_page: int) -> str:
     everything = TradeFilter()
     uses: dict[str, Callable[[Any], Awaitable[object]]] = {
         "trade list, first page": lambda trades: trades.browse(caller, everything, None, PageRequest.of(1, None)),
-        f"trade list, page {deep_page}": lambda trades: trades.browse(
-            caller, everything, None, PageRequest.of(deep_page, None)
+        f"trade list, page {deep_page}, read cold and then again (sought from its bookmark)": lambda trades: read_twice(
+            trades.browse, caller, everything, None, PageRequest.of(deep_page, None)
         ),
         "trade stats": lambda trades: trades.statistics(caller, everything),
     }
@@ -895,6 +895,11 @@ async def capture_plans(url: str, heavy: Trader, deep_page: int) -> str:
     finally:
         await raw.close()
     return "\n\n".join(sections) + "\n"
+
+
+async def read_twice(use: Callable[..., Awaitable[object]], *arguments: Any) -> None:
+    await use(*arguments)
+    await use(*arguments)
 
 
 async def explain_use(

@@ -22,10 +22,11 @@ from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
 from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
 from tradevantage.domain.market.service import ExpertService
+from tradevantage.domain.pagination import Bookmarks
 from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.trades.entities import TradeStatistics
 from tradevantage.domain.trades.importing import TradeImporter
-from tradevantage.domain.trades.ports import HistoryKey
+from tradevantage.domain.trades.ports import HistoryKey, ListKey
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.service import UserService
 from tradevantage.domain.users.throttling import Throttle, ThrottlePolicy
@@ -53,6 +54,7 @@ def _throttle_policy(settings: Settings) -> ThrottlePolicy:
 
 STATISTICS_KEPT = 256
 COUNTS_KEPT = 8192
+LISTS_BOOKMARKED = 1024
 
 
 class Container(containers.DeclarativeContainer):
@@ -109,12 +111,16 @@ class Container(containers.DeclarativeContainer):
         LruCache, max_entries=STATISTICS_KEPT
     )
     count_cache: providers.Singleton[LruCache[HistoryKey, int]] = providers.Singleton(LruCache, max_entries=COUNTS_KEPT)
+    bookmarks: providers.Singleton[LruCache[ListKey, Bookmarks]] = providers.Singleton(
+        LruCache, max_entries=LISTS_BOOKMARKED
+    )
     trade_service = providers.Factory(
         TradeService,
         uow=unit_of_work,
         clock=clock,
         statistics_cache=statistics_cache,
         count_cache=count_cache,
+        bookmarks=bookmarks,
     )
     trade_importer = providers.Factory(TradeImporter, uow=unit_of_work, clock=clock)
     history_reader = providers.Callable(choose_reader)

@@ -11,7 +11,7 @@ from uuid import UUID
 from tradevantage.domain.errors import AuthenticationFailed
 from tradevantage.domain.market import rules as market_rules
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertFilter
-from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.pagination import Bookmark, Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions import rules as subscription_rules
 from tradevantage.domain.subscriptions.access import AccessFacts
 from tradevantage.domain.subscriptions.entities import ExpertStanding, ExpertSummary, Subscription, SubscriptionView
@@ -263,6 +263,7 @@ class InMemoryTradeRepository:
         self.rows: dict[UUID, Trade] = {}
         self.revisions: dict[UUID, int] = {}
         self.statistics_computed = 0
+        self.pages_sought: list[Bookmark | None] = []
         self._experts = experts
         self._users = users
 
@@ -303,12 +304,29 @@ class InMemoryTradeRepository:
         return sum(1 for t in self.rows.values() if t.user_id == user_id)
 
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
+        self,
+        user_id: UUID,
+        where: TradeFilter,
+        ordering: Ordering,
+        page: PageRequest,
+        total: int,
+        start: Bookmark | None = None,
     ) -> Page[TradeView]:
-        mine = sorted((t for t in self.rows.values() if t.user_id == user_id), key=lambda t: t.open_time)
+        """By `open_time`, ties by id; from `start` as the SQL one seeks it, so a wrong bookmark
+        shows as a wrong page."""
+        mine = sorted((t for t in self.rows.values() if t.user_id == user_id), key=lambda t: (t.open_time, t.id))
         if ordering.descending:
             mine.reverse()
-        return Page([self._view(t) for t in mine[page.offset : page.offset + page.size]], total, page)
+        offset = page.offset
+        if start is not None:
+            start_key = (start.value, start.id)
+            if ordering.descending:
+                mine = [t for t in mine if (t.open_time, t.id) <= start_key]
+            else:
+                mine = [t for t in mine if (t.open_time, t.id) >= start_key]
+            offset -= start.offset
+        self.pages_sought.append(start)
+        return Page([self._view(t) for t in mine[offset : offset + page.size]], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
         """Only the closed trades' count and net result: enough for the service's tests."""

@@ -13,7 +13,7 @@ import pytest
 from tests.factories import ExpertDetailsFactory, ExpertFactory, UserFactory
 from tests.unit.fakes import DictCache, FakeUnitOfWork, FixedClock
 from tradevantage.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tradevantage.domain.pagination import PageRequest
+from tradevantage.domain.pagination import Bookmark, PageRequest
 from tradevantage.domain.subscriptions.entities import Subscription
 from tradevantage.domain.trades.entities import TradeFilter, TradeStatistics
 from tradevantage.domain.trades.ports import HistoryKey
@@ -41,7 +41,9 @@ def trades(
     statistics_cache: DictCache[HistoryKey, TradeStatistics],
     count_cache: DictCache[HistoryKey, int],
 ) -> TradeService:
-    return TradeService(uow=uow, clock=clock, statistics_cache=statistics_cache, count_cache=count_cache)
+    return TradeService(
+        uow=uow, clock=clock, statistics_cache=statistics_cache, count_cache=count_cache, bookmarks=DictCache()
+    )
 
 
 @pytest.fixture
@@ -213,3 +215,36 @@ async def test_the_row_count_of_a_list_is_kept_until_the_history_changes(
 
     assert (await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))).total == 2
     assert count_cache.hits == 1
+
+
+async def test_a_page_read_again_or_the_next_one_is_sought_from_a_bookmark(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork, clock: FixedClock
+) -> None:
+    for ticket in range(1, 8):
+        opened = (clock.now() - timedelta(hours=ticket)).isoformat()
+        await trades.report(trader, {**REPORT, "ticket_number": ticket, "open_time": opened})
+    cold = await trades.browse(trader, TradeFilter(), None, PageRequest(2, 3))
+    again = await trades.browse(trader, TradeFilter(), None, PageRequest(2, 3))
+    following = await trades.browse(trader, TradeFilter(), None, PageRequest(3, 3))
+
+    newest_first = [view.trade.ticket_number for view in (cold, again, following) for view in view.items]
+    assert newest_first == [4, 5, 6, 4, 5, 6, 7]
+    first_of_page_two = cold.items[0].trade
+    assert uow.trades.pages_sought == [
+        None,
+        Bookmark(3, first_of_page_two.open_time, first_of_page_two.id),
+        Bookmark(3, first_of_page_two.open_time, first_of_page_two.id),
+    ]
+
+
+async def test_bookmarks_are_forgotten_when_the_history_changes(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, REPORT)
+    await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))
+    await trades.report(trader, {**REPORT, "ticket_number": 2})
+    await trades.browse(trader, TradeFilter(), None, PageRequest(1, 10))
+    await trades.browse(trader, TradeFilter(), "close_time", PageRequest(1, 10))
+    await trades.browse(trader, TradeFilter(), "close_time", PageRequest(1, 10))
+
+    assert uow.trades.pages_sought == [None, None, None, None], "close_time may be null: never sought"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from tradevantage.domain.errors import FieldError, NotFound, ValidationFailed
 
@@ -73,3 +74,34 @@ class Page(Generic[T]):
         if self.request.number > 1 and not self.items:
             raise NotFound("Invalid page.")
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """Where one row stood in an ordered list: its offset and its sort key (the ordering field's
+    value, then the id). A later page can be read from it through the index, instead of the database
+    walking every row before the page."""
+
+    offset: int
+    value: Any
+    id: UUID
+
+
+class Bookmarks:
+    """The bookmarks left in one list (one history revision, filter and ordering), at most
+    `max_entries`, the oldest dropped first."""
+
+    def __init__(self, max_entries: int = 64) -> None:
+        self._max_entries = max_entries
+        self._by_offset: dict[int, Bookmark] = {}
+
+    def add(self, bookmark: Bookmark) -> None:
+        self._by_offset.pop(bookmark.offset, None)
+        self._by_offset[bookmark.offset] = bookmark
+        while len(self._by_offset) > self._max_entries:
+            del self._by_offset[next(iter(self._by_offset))]
+
+    def nearest_before(self, offset: int) -> Bookmark | None:
+        """The bookmark closest to `offset` without passing it."""
+        candidates = [b for b in self._by_offset.values() if b.offset <= offset]
+        return max(candidates, key=lambda b: b.offset, default=None)

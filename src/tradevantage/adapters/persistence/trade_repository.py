@@ -19,6 +19,7 @@ from sqlalchemy import (
     case,
     func,
     select,
+    tuple_,
     type_coerce,
     update,
 )
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tradevantage.adapters.persistence.models import ExpertRow, TradeRow, UserRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, count_rows, ordered
 from tradevantage.adapters.persistence.types import Money
-from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.pagination import Bookmark, Ordering, Page, PageRequest
 from tradevantage.domain.trades.entities import (
     ZERO,
     DayResult,
@@ -163,14 +164,23 @@ class SqlTradeRepository:
         return await count_rows(self._session, select(TradeRow.id).where(*_conditions(user_id, where)))
 
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
+        self,
+        user_id: UUID,
+        where: TradeFilter,
+        ordering: Ordering,
+        page: PageRequest,
+        total: int,
+        start: Bookmark | None = None,
     ) -> Page[TradeView]:
         """A deferred join: the page's ids come from the index alone (skipping a deep page's offset
         without reading those rows), then only those rows are read with their EA and owner."""
         if total == 0 or page.offset >= total:
             return Page([], total, page)
-        parameters = {"user_id": user_id, "limit": page.size, "offset": page.offset}
-        rows = (await self._session.execute(_page_statement(where, ordering), parameters)).all()
+        parameters: dict[str, Any] = {"user_id": user_id, "limit": page.size, "offset": page.offset}
+        if start is not None:
+            parameters.update(offset=page.offset - start.offset, start_value=start.value, start_id=start.id)
+        statement = _page_statement(where, ordering, sought=start is not None)
+        rows = (await self._session.execute(statement, parameters)).all()
         return Page([_view(row) for row in rows], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
@@ -286,15 +296,25 @@ _LOCKED = {statement: statement.with_for_update(of=_TRADES) for statement in (_V
 
 
 @lru_cache(maxsize=256)
-def _page_statement(where: TradeFilter, ordering: Ordering) -> AnySelect:
-    """A page of trades matching `where` in `ordering`, for the bound `user_id`, `limit` and `offset`.
+def _page_statement(where: TradeFilter, ordering: Ordering, sought: bool) -> AnySelect:
+    """A page of trades matching `where` in `ordering`, for the bound `user_id`, `limit` and `offset`;
+    when `sought`, only from the row whose key is the bound `start_value` and `start_id` on (the
+    index finds it: the offset is then counted from there).
+
     Built once per filter and ordering (a dashboard asks for the same few again and again), so a
     request only binds its values: building and keying a statement this size costs more than
     running it."""
-    order = ordered(
-        _ORDER_COLUMNS[ordering.field], ordering.descending, TradeRow.id, nullable=ordering.field == "close_time"
-    )
-    matching = select(TradeRow.id).where(*_conditions(bindparam("user_id"), where))
+    column = _ORDER_COLUMNS[ordering.field]
+    order = ordered(column, ordering.descending, TradeRow.id, nullable=ordering.field == "close_time")
+    conditions = _conditions(bindparam("user_id"), where)
+    if sought:
+        key = tuple_(column, TradeRow.id)
+        start = tuple_(
+            bindparam("start_value", type_=_TRADES.c[ordering.field].type),
+            bindparam("start_id", type_=_TRADES.c.id.type),
+        )
+        conditions.append(key <= start if ordering.descending else key >= start)
+    matching = select(TradeRow.id).where(*conditions)
     ids = matching.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
     return _views().join(ids, ids.c.id == _TRADES.c.id).order_by(*order)
 

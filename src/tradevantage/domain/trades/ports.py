@@ -6,7 +6,7 @@ from typing import Protocol
 from uuid import UUID
 
 from tradevantage.domain.market.ports import ExpertRepository
-from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.pagination import Bookmark, Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions.ports import SubscriptionRepository
 from tradevantage.domain.trades.entities import (
     DayResult,
@@ -21,6 +21,8 @@ from tradevantage.domain.trades.entities import (
 HistoryKey = tuple[UUID, TradeFilter, int]
 """What figures derived from a trade history depend on: the user, the filter, and the revision of
 the user's history they were computed at."""
+ListKey = tuple[HistoryKey, Ordering]
+"""A list of trades: a history revision, its filter, and the order the rows are in."""
 
 
 class TradeRepository(Protocol):
@@ -56,9 +58,17 @@ class TradeRepository(Protocol):
     async def count(self, user_id: UUID, where: TradeFilter) -> int: ...
 
     async def list_page(
-        self, user_id: UUID, where: TradeFilter, ordering: Ordering, page: PageRequest, total: int
+        self,
+        user_id: UUID,
+        where: TradeFilter,
+        ordering: Ordering,
+        page: PageRequest,
+        total: int,
+        start: Bookmark | None = None,
     ) -> Page[TradeView]:
-        """One page of the `total` trades matching `where` (reading nothing past the end)."""
+        """One page of the `total` trades matching `where` (reading nothing past the end). With
+        `start`, a bookmark at or before the page in this same list, the page is read from there
+        (only on an ordering whose field is never null)."""
         ...
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:

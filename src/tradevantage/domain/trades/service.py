@@ -12,16 +12,18 @@ from tradevantage.domain.caching import Cache
 from tradevantage.domain.clock import Clock
 from tradevantage.domain.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from tradevantage.domain.market.entities import ExpertAdvisor
-from tradevantage.domain.pagination import Ordering, Page, PageRequest
+from tradevantage.domain.pagination import Bookmark, Bookmarks, Ordering, Page, PageRequest
 from tradevantage.domain.subscriptions.entities import SubscriptionStatus
 from tradevantage.domain.trades import rules
 from tradevantage.domain.trades.entities import Trade, TradeFilter, TradeStatistics, TradeView
-from tradevantage.domain.trades.ports import HistoryKey, TradesUnitOfWork
+from tradevantage.domain.trades.ports import HistoryKey, ListKey, TradesUnitOfWork
 from tradevantage.domain.trades.statistics import summarize, with_expert_labels
 from tradevantage.domain.users.entities import Principal
 from tradevantage.domain.values import parse_positive_id
 
 TRADE_ORDERINGS = ("open_time", "close_time", "profit", "lot_size")
+SEEKABLE_ORDERINGS = ("open_time", "profit", "lot_size")
+"""Orderings on fields that are never null, so a page can be sought from a bookmark's key."""
 DEFAULT_TRADE_ORDERING = "-open_time"
 TRADE_NOT_FOUND = "Trade not found."
 NO_SUCH_EXPERT = "No Expert Advisor has this magic number or id."
@@ -43,13 +45,16 @@ class TradeService:
         clock: Clock,
         statistics_cache: Cache[HistoryKey, TradeStatistics],
         count_cache: Cache[HistoryKey, int],
+        bookmarks: Cache[ListKey, Bookmarks],
     ) -> None:
-        """The caches keep figures between requests, keyed by the history revision they were
-        computed at: a dashboard read again before any trade changes costs one small query."""
+        """The caches keep what was learnt between requests, keyed by the history revision it was
+        learnt at: a dashboard read again before any trade changes costs one small query, and a
+        page next to (or the same as) one already read is sought from that page's first row."""
         self._uow = uow
         self._clock = clock
         self._statistics_cache = statistics_cache
         self._count_cache = count_cache
+        self._bookmarks = bookmarks
 
     async def report(self, caller: Principal, raw: Mapping[str, Any]) -> ReportResult:
         """Record a trade, idempotently on the caller's ticket number.
@@ -121,7 +126,18 @@ class TradeService:
         if total is None:
             total = await trades.count(caller.id, where)
             self._count_cache.put(key, total)
-        return (await trades.list_page(caller.id, where, order, page, total)).or_not_found()
+        if order.field not in SEEKABLE_ORDERINGS:
+            return (await trades.list_page(caller.id, where, order, page, total)).or_not_found()
+        bookmarks = self._bookmarks.get((key, order))
+        if bookmarks is None:
+            bookmarks = Bookmarks()
+            self._bookmarks.put((key, order), bookmarks)
+        start = bookmarks.nearest_before(page.offset)
+        found = await trades.list_page(caller.id, where, order, page, total, start)
+        if found.items:
+            first = found.items[0].trade
+            bookmarks.add(Bookmark(page.offset, getattr(first, order.field), first.id))
+        return found.or_not_found()
 
     async def statistics(self, caller: Principal, where: TradeFilter) -> TradeStatistics:
         """The dashboard's figures over the caller's trades that match `where`: computed by the
