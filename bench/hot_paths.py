@@ -1066,7 +1066,7 @@ def service_environment(url: str, workers: int) -> dict[str, str]:
         "TRADEVANTAGE_ENVIRONMENT": "production",
         "TRADEVANTAGE_MIGRATE_ON_START": "false",
         "TRADEVANTAGE_WORKERS": str(workers),
-        "TRADEVANTAGE_LOG_LEVEL": "WARNING",
+        "TRADEVANTAGE_LOG_LEVEL": "INFO",  # as the container runs: one JSON line per request
         "TRADEVANTAGE_FAILED_LOGINS_PER_EMAIL": RAISED_LIMIT,
         "TRADEVANTAGE_FAILED_LOGINS_PER_CLIENT": RAISED_LIMIT,
         "TRADEVANTAGE_REGISTRATIONS_PER_CLIENT": RAISED_LIMIT,
