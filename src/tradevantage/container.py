@@ -21,6 +21,7 @@ from tradevantage.adapters.persistence.migrator import Migrator
 from tradevantage.adapters.persistence.unit_of_work import SqlUnitOfWork
 from tradevantage.adapters.tokens import JwtSettings, JwtTokenCodec
 from tradevantage.config import Settings
+from tradevantage.domain.caching import SharedComputations
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.pagination import Bookmarks
 from tradevantage.domain.subscriptions.service import SubscriptionService
@@ -114,6 +115,9 @@ class Container(containers.DeclarativeContainer):
     bookmarks: providers.Singleton[LruCache[ListKey, Bookmarks]] = providers.Singleton(
         LruCache, max_entries=LISTS_BOOKMARKED
     )
+    statistics_computations: providers.Singleton[SharedComputations[HistoryKey, TradeStatistics]] = providers.Singleton(
+        SharedComputations
+    )
     trade_service = providers.Factory(
         TradeService,
         uow=unit_of_work,
@@ -121,6 +125,7 @@ class Container(containers.DeclarativeContainer):
         statistics_cache=statistics_cache,
         count_cache=count_cache,
         bookmarks=bookmarks,
+        statistics_computations=statistics_computations,
     )
     trade_importer = providers.Factory(TradeImporter, uow=unit_of_work, clock=clock)
     history_reader = providers.Callable(choose_reader)

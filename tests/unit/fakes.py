@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -329,8 +330,10 @@ class InMemoryTradeRepository:
         return Page([self._view(t) for t in mine[offset : offset + page.size]], total, page)
 
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
-        """Only the closed trades' count and net result: enough for the service's tests."""
+        """Only the closed trades' count and net result: enough for the service's tests. Answers
+        after a turn of the event loop, as a database would, so concurrent callers overlap."""
         self.statistics_computed += 1
+        await asyncio.sleep(0)
         closed = [t.result for t in self.rows.values() if t.user_id == user_id and t.close_time is not None]
         return ResultTotals(trades=len(closed), closed_trades=len(closed), net_profit=sum(closed, ZERO))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ import pytest
 
 from tests.factories import ExpertDetailsFactory, ExpertFactory, UserFactory
 from tests.unit.fakes import DictCache, FakeUnitOfWork, FixedClock
+from tradevantage.domain.caching import SharedComputations
 from tradevantage.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tradevantage.domain.pagination import Bookmark, PageRequest
 from tradevantage.domain.subscriptions.entities import Subscription
@@ -42,7 +44,12 @@ def trades(
     count_cache: DictCache[HistoryKey, int],
 ) -> TradeService:
     return TradeService(
-        uow=uow, clock=clock, statistics_cache=statistics_cache, count_cache=count_cache, bookmarks=DictCache()
+        uow=uow,
+        clock=clock,
+        statistics_cache=statistics_cache,
+        count_cache=count_cache,
+        bookmarks=DictCache(),
+        statistics_computations=SharedComputations(),
     )
 
 
@@ -248,3 +255,14 @@ async def test_bookmarks_are_forgotten_when_the_history_changes(
     await trades.browse(trader, TradeFilter(), "close_time", PageRequest(1, 10))
 
     assert uow.trades.pages_sought == [None, None, None, None], "close_time may be null: never sought"
+
+
+async def test_concurrent_reads_of_cold_statistics_compute_them_once(
+    trades: TradeService, trader: Principal, uow: FakeUnitOfWork
+) -> None:
+    await trades.report(trader, {**REPORT, "close_time": "2026-01-02T10:00:00Z", "profit": "5"})
+
+    answers = await asyncio.gather(*(trades.statistics(trader, TradeFilter()) for _ in range(8)))
+
+    assert {answer.totals.net_profit for answer in answers} == {Decimal("5")}
+    assert uow.trades.statistics_computed == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from tradevantage.domain.caching import Cache
+from tradevantage.domain.caching import Cache, SharedComputations
 from tradevantage.domain.clock import Clock
 from tradevantage.domain.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from tradevantage.domain.market.entities import ExpertAdvisor
@@ -46,6 +46,7 @@ class TradeService:
         statistics_cache: Cache[HistoryKey, TradeStatistics],
         count_cache: Cache[HistoryKey, int],
         bookmarks: Cache[ListKey, Bookmarks],
+        statistics_computations: SharedComputations[HistoryKey, TradeStatistics],
     ) -> None:
         """The caches keep what was learnt between requests, keyed by the history revision it was
         learnt at: a dashboard read again before any trade changes costs one small query, and a
@@ -55,6 +56,7 @@ class TradeService:
         self._statistics_cache = statistics_cache
         self._count_cache = count_cache
         self._bookmarks = bookmarks
+        self._statistics_computations = statistics_computations
 
     async def report(self, caller: Principal, raw: Mapping[str, Any]) -> ReportResult:
         """Record a trade, idempotently on the caller's ticket number.
@@ -148,14 +150,18 @@ class TradeService:
         if kept is not None:
             labels = await self._uow.experts.labels([row.expert_id for row in kept.by_expert])
             return with_expert_labels(kept, labels)
-        statistics = summarize(
-            await trades.totals(caller.id, where),
-            await trades.results_by_expert(caller.id, where),
-            await trades.results_by_ticker(caller.id, where),
-            await trades.results_by_day(caller.id, where),
-        )
-        self._statistics_cache.put(key, statistics)
-        return statistics
+
+        async def compute() -> TradeStatistics:
+            statistics = summarize(
+                await trades.totals(caller.id, where),
+                await trades.results_by_expert(caller.id, where),
+                await trades.results_by_ticker(caller.id, where),
+                await trades.results_by_day(caller.id, where),
+            )
+            self._statistics_cache.put(key, statistics)
+            return statistics
+
+        return await self._statistics_computations.run(key, compute)
 
     async def _apply_repeat(
         self, view: TradeView, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
