@@ -66,3 +66,27 @@ async def test_a_new_trade_moves_the_pages_and_no_bookmark_survives_it(client: C
     assert newest["ticket_number"] == 99
     assert after[0][0] == newest["id"]
     assert [trade for page in after for trade in page][1:] == [trade for page in before for trade in page][:-1]
+
+
+async def test_a_list_filtered_by_magic_number_follows_the_ea_when_its_number_changes(client: Client) -> None:
+    """What a worker kept for `expert=M` belongs to the EA M named then: once its author gives it another
+    number, `expert=M` matches nothing and the new number matches its trades."""
+    _, author = await signed_in(client, "programmer")
+    _, trader = await signed_in(client)
+    await publish(client, author, magic_number=41, price=0)
+    await subscribe(client, trader, 41)
+    for ticket in (100, 101, 102):
+        await report(client, trader, expert=41, ticket_number=ticket, close_time="2026-03-09T10:00:00Z", profit="10")
+
+    async def counts(magic: int) -> tuple[int, int, int]:
+        listed = (await client.get(f"/api/trade/?expert={magic}", headers=trader)).json()
+        stats = (await client.get(f"/api/trade/stats/?expert={magic}", headers=trader)).json()
+        return listed["count"], len(listed["results"]), stats["trades"]
+
+    assert await counts(41) == (3, 3, 3)
+    assert await counts(42) == (0, 0, 0)
+    renumbered = await client.patch("/api/experts/41/", json={"magic_number": 42}, headers=author)
+    assert renumbered.status_code == 200, renumbered.text
+
+    assert await counts(41) == (0, 0, 0)
+    assert await counts(42) == (3, 3, 3)

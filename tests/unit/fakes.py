@@ -175,6 +175,9 @@ class InMemoryExpertRepository:
             matching.reverse()
         return Page(matching[page.offset : page.offset + page.size], len(matching), page)
 
+    async def id_of(self, magic_number: int) -> UUID | None:
+        return next((e.id for e in self.rows.values() if e.magic_number == magic_number), None)
+
     async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
         return {i: (self.rows[i].magic_number, self.rows[i].details.name) for i in expert_ids if i in self.rows}
 

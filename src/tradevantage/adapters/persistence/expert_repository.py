@@ -24,6 +24,7 @@ DOWNLOAD_COUNT = (
     .scalar_subquery()
     .label("download_count")
 )
+_ID_BY_MAGIC = select(_EXPERTS.c.id).where(_EXPERTS.c.magic_number == bindparam("magic_number"))
 _ORDER_COLUMNS: dict[str, Column] = {
     "created_at": ExpertRow.created_at,
     "name": ExpertRow.name,
@@ -52,6 +53,9 @@ class SqlExpertRepository:
 
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
         return await self._one(_selected().where(ExpertRow.id == expert_id))
+
+    async def id_of(self, magic_number: int) -> UUID | None:
+        return await self._session.scalar(_ID_BY_MAGIC, {"magic_number": magic_number})
 
     async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
         if not expert_ids:

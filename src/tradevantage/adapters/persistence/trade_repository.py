@@ -321,7 +321,9 @@ def _page_statement(where: TradeFilter, ordering: Ordering, sought: bool) -> Any
 
 def _conditions(user_id: UUID | BindParameter[Any], where: TradeFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [TradeRow.user_id == user_id]
-    if where.magic_number is not None:
+    if where.expert_id is not None:
+        conditions.append(TradeRow.expert_id == where.expert_id)
+    elif where.magic_number is not None:
         expert_ids = select(ExpertRow.id).where(ExpertRow.magic_number == where.magic_number).scalar_subquery()
         conditions.append(TradeRow.expert_id == expert_ids)
     if where.ticker is not None:

@@ -25,6 +25,10 @@ class ExpertRepository(Protocol):
 
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None: ...
 
+    async def id_of(self, magic_number: int) -> UUID | None:
+        """The id of the EA that has this magic number now, archived or not."""
+        ...
+
     async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
         """The current magic number and name of each EA, by id, in one query."""
         ...

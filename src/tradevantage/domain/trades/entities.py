@@ -68,6 +68,9 @@ class TradeView:
 @dataclass(frozen=True, slots=True)
 class TradeFilter:
     magic_number: int | None = None
+    """As clients name the EA. The service turns it into `expert_id` (the number may be given to
+    another EA later), so that whatever is kept for a filter stays with the EA it was about."""
+    expert_id: UUID | None = None
     ticker: str | None = None
     direction: Direction | None = None
     status: TradeStatus | None = None

@@ -27,6 +27,8 @@ SEEKABLE_ORDERINGS = ("open_time", "profit", "lot_size")
 DEFAULT_TRADE_ORDERING = "-open_time"
 TRADE_NOT_FOUND = "Trade not found."
 NO_SUCH_EXPERT = "No Expert Advisor has this magic number or id."
+NO_EXPERT = UUID(int=0)
+"""The id of no EA (EAs get random ids): what a filter on an unknown magic number stands for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class TradeService:
         self, caller: Principal, where: TradeFilter, ordering: str | None, page: PageRequest
     ) -> Page[TradeView]:
         order = Ordering.parse(ordering, TRADE_ORDERINGS, DEFAULT_TRADE_ORDERING)
+        where = await self._resolved(where)
         trades = self._uow.trades
         key = (caller.id, where, await trades.revision(caller.id))
         total = self._count_cache.get(key)
@@ -144,6 +147,7 @@ class TradeService:
     async def statistics(self, caller: Principal, where: TradeFilter) -> TradeStatistics:
         """The dashboard's figures over the caller's trades that match `where`: computed by the
         database once per revision of the history, then kept."""
+        where = await self._resolved(where)
         trades = self._uow.trades
         key = (caller.id, where, await trades.revision(caller.id))
         kept = self._statistics_cache.get(key)
@@ -162,6 +166,14 @@ class TradeService:
             return statistics
 
         return await self._statistics_computations.run(key, compute)
+
+    async def _resolved(self, where: TradeFilter) -> TradeFilter:
+        """`where` naming its EA by id: the trades, counts and figures kept for it are then about that
+        EA, whatever magic number its author gives it later (a number no EA has matches nothing)."""
+        if where.magic_number is None:
+            return where
+        expert_id = await self._uow.experts.id_of(where.magic_number)
+        return replace(where, magic_number=None, expert_id=expert_id or NO_EXPERT)
 
     async def _apply_repeat(
         self, view: TradeView, expert_id: UUID, values: Mapping[str, Any], raw: Mapping[str, Any]
