@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import Client, assert_problem, login, register
+from tests.api.conftest import Client, assert_problem, login, publish, register, signed_in
 from tests.factories import PASSWORD
 
 
@@ -121,3 +121,13 @@ async def test_docs_page_is_served(client: Client) -> None:
     response = await client.get("/schema/swagger")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
+
+
+async def test_page_links_keep_the_query_in_the_order_it_was_written(client: Client) -> None:
+    _, headers = await signed_in(client, "programmer")
+    for magic in range(1, 4):
+        await publish(client, headers, magic_number=magic, price=0)
+    for query in ("page_size=1&ordering=name&search=EA", "search=EA&ordering=name&page_size=1"):
+        answer = (await client.get(f"/api/experts/?{query}&page=2", headers=headers)).json()
+        assert answer["next"].split("?", 1)[1] == f"{query}&page=3"
+        assert answer["previous"].split("?", 1)[1] == query

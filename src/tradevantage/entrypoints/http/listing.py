@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 
@@ -23,7 +23,8 @@ def page_links(request: Request[Any, Any, Any], page: Page[Any]) -> tuple[str | 
 
 def _with_page(request: Request[Any, Any, Any], number: int) -> str:
     """The request's URL for another page; page 1 is written without `page`, as DRF does."""
-    query = [(key, value) for key, value in request.url.query_params.multi_items() if key != "page"]
+    # From the query string itself: the parsed parameters do not keep the order the client wrote.
+    query = [(key, value) for key, value in parse_qsl(request.url.query, keep_blank_values=True) if key != "page"]
     if number > 1:
         query.append(("page", str(number)))
     return str(request.url.with_replacements(query=urlencode(query)))
