@@ -90,3 +90,23 @@ def test_parse_timestamp_refuses(text: str) -> None:
 def test_format_timestamp_is_utc_with_z() -> None:
     moment = datetime(2025, 5, 3, 16, 0, tzinfo=UTC).astimezone()
     assert format_timestamp(moment) == "2025-05-03T16:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("2999-12-31T23:30:00-05:00", timedelta(0)),
+        ("1970-01-01T00:30:00+05:00", timedelta(0)),
+        ("1970.01.01 01:00", timedelta(hours=3)),
+        ("9999-12-31T23:59:59-05:00", timedelta(0)),
+        ("0001-01-01T00:00:00+05:00", timedelta(0)),
+    ],
+)
+def test_an_instant_outside_the_years_is_refused_once_in_utc(text: str, offset: timedelta) -> None:
+    with pytest.raises(ValueError, match="between the years 1970 and 2999"):
+        parse_timestamp(text, offset)
+
+
+def test_the_edges_of_the_years_are_accepted_in_utc() -> None:
+    assert parse_timestamp("2999-12-31T18:29:59-05:00") == datetime(2999, 12, 31, 23, 29, 59, tzinfo=UTC)
+    assert parse_timestamp("1970.01.01 03:00", timedelta(hours=3)) == datetime(1970, 1, 1, tzinfo=UTC)

@@ -83,11 +83,16 @@ def parse_timestamp(text: str, naive_offset: timedelta = timedelta(0)) -> dateti
         raise ValueError(
             "Expected an ISO 8601 timestamp (2025-05-03T14:00:00Z) or MetaTrader time (2025.05.03 14:00:00)."
         )
+    # Checked as written (so that converting cannot overflow), then as the UTC instant it stands for.
+    _check_year(moment)
+    instant = (moment - naive_offset).replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    _check_year(instant)
+    return instant
+
+
+def _check_year(moment: datetime) -> None:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise ValueError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
-    if moment.tzinfo is None:
-        return (moment - naive_offset).replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def format_timestamp(moment: datetime) -> str:
