@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
-from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow
+from tradevantage.adapters.persistence.models import EXPERTS, ExpertRow, SubscriptionRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, contains, ordered
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails, ExpertFilter
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 
-_EXPERTS = cast(Table, ExpertRow.__table__)
 DOWNLOAD_COUNT = (
     select(func.count(SubscriptionRow.id))
     .where(SubscriptionRow.expert_id == ExpertRow.id)
@@ -24,7 +23,7 @@ DOWNLOAD_COUNT = (
     .scalar_subquery()
     .label("download_count")
 )
-_ID_BY_MAGIC = select(_EXPERTS.c.id).where(_EXPERTS.c.magic_number == bindparam("magic_number"))
+_ID_BY_MAGIC = select(EXPERTS.c.id).where(EXPERTS.c.magic_number == bindparam("magic_number"))
 _ORDER_COLUMNS: dict[str, Column] = {
     "created_at": ExpertRow.created_at,
     "name": ExpertRow.name,
@@ -79,7 +78,7 @@ class SqlExpertRepository:
 def _selected() -> AnySelect:
     """EAs as table rows with their download counts: no ORM entities to build for what becomes a
     domain object at once."""
-    return select(*_EXPERTS.c, DOWNLOAD_COUNT)
+    return select(*EXPERTS.c, DOWNLOAD_COUNT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from advanced_alchemy.base import convention
 from advanced_alchemy.types import GUID, DateTimeUTC
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -119,3 +131,9 @@ class TradeRow(Base):
     comment: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+# The tables themselves, for statements built once on columns (no ORM entities to load).
+USERS, EXPERTS, SUBSCRIPTIONS, TRADES = (
+    cast(Table, row.__table__) for row in (UserRow, ExpertRow, SubscriptionRow, TradeRow)
+)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
-from tradevantage.adapters.persistence.models import ExpertRow, SubscriptionRow, UserRow
+from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, USERS, ExpertRow, SubscriptionRow, UserRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions.access import AccessFacts
@@ -44,8 +44,8 @@ def _access_facts_statement() -> Select[Any]:
     """The EA bridge's subscription check, on the tables (no ORM entities to load) and built once:
     each request only binds `user_id` and `magic_number`. The EA's id is the subscription's
     `expert_id`, the join condition."""
-    experts, subscriptions = ExpertRow.__table__, SubscriptionRow.__table__
-    creators, subscribers = UserRow.__table__.alias("creator"), UserRow.__table__.alias("subscriber")
+    experts, subscriptions = EXPERTS, SUBSCRIPTIONS
+    creators, subscribers = USERS.alias("creator"), USERS.alias("subscriber")
     return (
         select(
             *(subscriptions.c[name] for name in _SUBSCRIPTION_FIELDS),
@@ -74,7 +74,7 @@ _ACCESS_FACTS = _access_facts_statement()
 def _standing_statement(expert_key: Column) -> Select[Any]:
     """A trade report's EA (by `expert_key`), the reporter's email, and their subscription to it if
     any, built once like the access check."""
-    experts, subscriptions, users = ExpertRow.__table__, SubscriptionRow.__table__, UserRow.__table__
+    experts, subscriptions, users = EXPERTS, SUBSCRIPTIONS, USERS
     return (
         select(
             experts.c.id.label("expert_key"),
@@ -92,8 +92,8 @@ def _standing_statement(expert_key: Column) -> Select[Any]:
     )
 
 
-_STANDING_BY_ID = _standing_statement(ExpertRow.__table__.c.id)
-_STANDING_BY_MAGIC = _standing_statement(ExpertRow.__table__.c.magic_number)
+_STANDING_BY_ID = _standing_statement(EXPERTS.c.id)
+_STANDING_BY_MAGIC = _standing_statement(EXPERTS.c.magic_number)
 
 
 class SqlSubscriptionRepository:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tradevantage.adapters.persistence.models import ExpertRow, TradeRow, UserRow
+from tradevantage.adapters.persistence.models import EXPERTS, TRADES, USERS, ExpertRow, TradeRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, count_rows, ordered
 from tradevantage.adapters.persistence.types import Money
 from tradevantage.domain.pagination import Bookmark, Ordering, Page, PageRequest
@@ -75,35 +75,38 @@ _TRADE_FIELDS = (
     "account_number",
     "comment",
 )
-_TRADES, _EXPERTS, _USERS = (cast(Table, row.__table__) for row in (TradeRow, ExpertRow, UserRow))
 
 
 def _views() -> AnySelect:
     """Trades with their EA's magic number and their owner's email, read as table rows: no ORM
     entities to build for what is turned into domain objects at once."""
     return (
-        select(*_TRADES.c, _EXPERTS.c.magic_number, _USERS.c.email)
-        .join_from(_TRADES, _EXPERTS, _EXPERTS.c.id == _TRADES.c.expert_id)
-        .join(_USERS, _USERS.c.id == _TRADES.c.user_id)
+        select(*TRADES.c, EXPERTS.c.magic_number, USERS.c.email)
+        .join_from(TRADES, EXPERTS, EXPERTS.c.id == TRADES.c.expert_id)
+        .join(USERS, USERS.c.id == TRADES.c.user_id)
     )
 
 
 # The EA bridge's statements, built once: each request only binds its values.
 _VIEW_BY_TICKET = _views().where(
-    _TRADES.c.user_id == bindparam("user_id"), _TRADES.c.ticket_number == bindparam("ticket_number")
+    TRADES.c.user_id == bindparam("user_id"), TRADES.c.ticket_number == bindparam("ticket_number")
 )
-_VIEW_BY_ID = _views().where(_TRADES.c.user_id == bindparam("user_id"), _TRADES.c.id == bindparam("trade_id"))
-_REVISION = select(_USERS.c.trades_revision).where(_USERS.c.id == bindparam("user_id"))
+_VIEW_BY_ID = _views().where(TRADES.c.user_id == bindparam("user_id"), TRADES.c.id == bindparam("trade_id"))
+# The row stays locked until commit, so concurrent changes apply one after the other (SQLite
+# renders no FOR UPDATE: its write transactions already run one at a time).
+_LOCKED_VIEW_BY_TICKET = _VIEW_BY_TICKET.with_for_update(of=TRADES)
+_LOCKED_VIEW_BY_ID = _VIEW_BY_ID.with_for_update(of=TRADES)
+_REVISION = select(USERS.c.trades_revision).where(USERS.c.id == bindparam("user_id"))
 _RAISE_REVISIONS = (
-    update(_USERS)
-    .where(_USERS.c.id.in_(bindparam("user_ids", expanding=True)))
-    .values(trades_revision=_USERS.c.trades_revision + 1)
+    update(USERS)
+    .where(USERS.c.id.in_(bindparam("user_ids", expanding=True)))
+    .values(trades_revision=USERS.c.trades_revision + 1)
 )
-_UPDATE_TRADE: Update = update(_TRADES).where(_TRADES.c.id == bindparam("trade_id"))
+_UPDATE_TRADE: Update = update(TRADES).where(TRADES.c.id == bindparam("trade_id"))
 
 
 def _insert_if_absent(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> Insert:
-    return insert(_TRADES).on_conflict_do_nothing(index_elements=[_TRADES.c.user_id, _TRADES.c.ticket_number])
+    return insert(TRADES).on_conflict_do_nothing(index_elements=[TRADES.c.user_id, TRADES.c.ticket_number])
 
 
 _INSERTS_IF_ABSENT: dict[str, Insert] = {
@@ -124,7 +127,7 @@ class SqlTradeRepository:
         return await self._session.scalar(_REVISION, {"user_id": user_id}) or 0
 
     async def add_if_absent(self, trade: Trade) -> bool:
-        statement = _INSERTS_IF_ABSENT[self._dialect].returning(_TRADES.c.id)
+        statement = _INSERTS_IF_ABSENT[self._dialect].returning(TRADES.c.id)
         stored = (await self._session.execute(statement, _values(trade))).first() is not None
         if stored:
             await self._raise_revision({trade.user_id})
@@ -144,7 +147,7 @@ class SqlTradeRepository:
     async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
         if not tickets:
             return {}
-        statement = select(*_TRADES.c).where(_TRADES.c.user_id == user_id, _TRADES.c.ticket_number.in_(set(tickets)))
+        statement = select(*TRADES.c).where(TRADES.c.user_id == user_id, TRADES.c.ticket_number.in_(set(tickets)))
         rows = (await self._session.execute(statement)).all()
         return {row.ticket_number: _trade(row) for row in rows}
 
@@ -155,10 +158,12 @@ class SqlTradeRepository:
         await self._raise_revision({trade.user_id})
 
     async def get(self, user_id: UUID, trade_id: UUID, for_update: bool = False) -> TradeView | None:
-        return await self._one(_VIEW_BY_ID, {"user_id": user_id, "trade_id": trade_id}, for_update)
+        statement = _LOCKED_VIEW_BY_ID if for_update else _VIEW_BY_ID
+        return await self._one(statement, {"user_id": user_id, "trade_id": trade_id})
 
     async def get_by_ticket(self, user_id: UUID, ticket_number: int, for_update: bool = False) -> TradeView | None:
-        return await self._one(_VIEW_BY_TICKET, {"user_id": user_id, "ticket_number": ticket_number}, for_update)
+        statement = _LOCKED_VIEW_BY_TICKET if for_update else _VIEW_BY_TICKET
+        return await self._one(statement, {"user_id": user_id, "ticket_number": ticket_number})
 
     async def count(self, user_id: UUID, where: TradeFilter) -> int:
         return await count_rows(self._session, select(TradeRow.id).where(*_conditions(user_id, where)))
@@ -283,16 +288,9 @@ class SqlTradeRepository:
         # DateTimeUTC keeps SQLite timestamps as UTC text, which date() reads.
         return func.date(column)
 
-    async def _one(self, statement: AnySelect, parameters: dict[str, Any], for_update: bool) -> TradeView | None:
-        if for_update:
-            # The row stays locked until commit, so concurrent changes apply one after the other
-            # (SQLite needs nothing: its write transactions already run one at a time).
-            statement = _LOCKED[statement]
+    async def _one(self, statement: AnySelect, parameters: dict[str, Any]) -> TradeView | None:
         row = (await self._session.execute(statement, parameters)).first()
         return None if row is None else _view(row)
-
-
-_LOCKED = {statement: statement.with_for_update(of=_TRADES) for statement in (_VIEW_BY_TICKET, _VIEW_BY_ID)}
 
 
 @lru_cache(maxsize=256)
@@ -310,22 +308,19 @@ def _page_statement(where: TradeFilter, ordering: Ordering, sought: bool) -> Any
     if sought:
         key = tuple_(column, TradeRow.id)
         start = tuple_(
-            bindparam("start_value", type_=_TRADES.c[ordering.field].type),
-            bindparam("start_id", type_=_TRADES.c.id.type),
+            bindparam("start_value", type_=TRADES.c[ordering.field].type),
+            bindparam("start_id", type_=TRADES.c.id.type),
         )
         conditions.append(key <= start if ordering.descending else key >= start)
     matching = select(TradeRow.id).where(*conditions)
     ids = matching.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
-    return _views().join(ids, ids.c.id == _TRADES.c.id).order_by(*order)
+    return _views().join(ids, ids.c.id == TRADES.c.id).order_by(*order)
 
 
 def _conditions(user_id: UUID | BindParameter[Any], where: TradeFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [TradeRow.user_id == user_id]
     if where.expert_id is not None:
         conditions.append(TradeRow.expert_id == where.expert_id)
-    elif where.magic_number is not None:
-        expert_ids = select(ExpertRow.id).where(ExpertRow.magic_number == where.magic_number).scalar_subquery()
-        conditions.append(TradeRow.expert_id == expert_ids)
     if where.ticker is not None:
         conditions.append(func.lower(TradeRow.ticker) == where.ticker.lower())
     if where.direction is not None:

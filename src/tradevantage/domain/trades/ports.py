@@ -27,7 +27,8 @@ ListKey = tuple[HistoryKey, Ordering]
 
 class TradeRepository(Protocol):
     """Every write (`add_if_absent` storing, `add_many`, `update`) raises the revision of the user's
-    trade history in the same transaction."""
+    trade history in the same transaction. Filters name their EA by `expert_id`: the service has
+    turned a client's magic number into it."""
 
     async def revision(self, user_id: UUID) -> int:
         """The revision of the user's trade history: it moves whenever one of their trades is written."""

@@ -133,16 +133,22 @@ class TradeService:
             self._count_cache.put(key, total)
         if order.field not in SEEKABLE_ORDERINGS:
             return (await trades.list_page(caller.id, where, order, page, total)).or_not_found()
+        return (await self._sought_page(key, order, page, total)).or_not_found()
+
+    async def _sought_page(self, key: HistoryKey, order: Ordering, page: PageRequest, total: int) -> Page[TradeView]:
+        """The page read from the nearest bookmark before it in this list, leaving one at its first row."""
         bookmarks = self._bookmarks.get((key, order))
         if bookmarks is None:
             bookmarks = Bookmarks()
             self._bookmarks.put((key, order), bookmarks)
-        start = bookmarks.nearest_before(page.offset)
-        found = await trades.list_page(caller.id, where, order, page, total, start)
+        user_id, where, _revision = key
+        found = await self._uow.trades.list_page(
+            user_id, where, order, page, total, bookmarks.nearest_before(page.offset)
+        )
         if found.items:
             first = found.items[0].trade
             bookmarks.add(Bookmark(page.offset, getattr(first, order.field), first.id))
-        return found.or_not_found()
+        return found
 
     async def statistics(self, caller: Principal, where: TradeFilter) -> TradeStatistics:
         """The dashboard's figures over the caller's trades that match `where`: computed by the
