@@ -113,5 +113,5 @@ def test_sigterm_lets_requests_in_flight_finish(server: Server) -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{server.base}/health/")
     finished_after_sigterm = lines[next(i for i, line in enumerate(lines) if "Shutting down" in line) :]
-    assert any('"/api/login"' in line for line in finished_after_sigterm), "some logins were still in flight"
+    assert any('"/api/login/"' in line for line in finished_after_sigterm), "some logins were still in flight"
     assert any('"database pool closed"' in line for line in lines)

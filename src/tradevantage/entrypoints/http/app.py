@@ -26,10 +26,11 @@ from tradevantage.entrypoints.http.controllers.trade_auth_controller import Trad
 from tradevantage.entrypoints.http.controllers.trades_controller import TradesController
 from tradevantage.entrypoints.http.dependencies import dependencies
 from tradevantage.entrypoints.http.observability import (
-    METRICS,
     MetricsController,
     PoolWatch,
     RequestContextMiddleware,
+    RequestMetrics,
+    access_logger,
     configure_logging,
 )
 from tradevantage.entrypoints.http.problems import exception_handlers
@@ -67,7 +68,6 @@ def create_app(container: Container | None = None) -> Litestar:
             HealthController,
             MetricsController,
         ],
-        middleware=[METRICS.middleware],
         logging_config=None,
         dependencies=dependencies,
         exception_handlers=exception_handlers(),
@@ -86,9 +86,12 @@ def create_app(container: Container | None = None) -> Litestar:
         debug=False,
     )
     # Route middleware only sees requests that match a route; wrapping the whole handler gives the
-    # unmatched ones (404, 405) a request id and an access-log line too.
+    # unmatched ones (404, 405) a request id, an access-log line and their count too.
     handler = RequestContextMiddleware(
-        RequestTimeoutMiddleware(SecurityHeadersMiddleware(app.asgi_handler), settings.request_timeout_seconds), pool
+        RequestTimeoutMiddleware(SecurityHeadersMiddleware(app.asgi_handler), settings.request_timeout_seconds),
+        pool,
+        access_logger(settings.log_level),
+        RequestMetrics(),
     )
     # The client's address, as a trusted proxy gives it (throttling counts per address), whichever
     # server runs the app.
