@@ -42,3 +42,23 @@ async def test_metrics_count_requests_by_route_template_and_status(client: Clien
     assert "tradevantage_request_duration_seconds_bucket" in text
     assert "tradevantage_db_pool_in_use" in text
     assert "00000000-0000-0000-0000-000000000000" not in text, "ids must not become label values"
+
+
+async def test_requests_no_route_matches_are_counted_without_their_paths(client: Client) -> None:
+    await client.get("/api/made-up-path-7f3a/")
+    await client.request("BREW", "/api/made-up-path-7f3a/")
+
+    text = (await client.get("/metrics")).text
+
+    assert re.search(r'tradevantage_requests_total\{[^}]*method="GET"[^}]*path="unmatched"[^}]*status_code="404"', text)
+    assert re.search(r'tradevantage_requests_total\{[^}]*method="OTHER"[^}]*path="unmatched"', text)
+    assert "made-up-path-7f3a" not in text, "paths clients make up must not become label values"
+    assert "BREW" not in text, "methods clients make up must not become label values"
+
+
+async def test_scrapes_of_the_metrics_are_not_counted(client: Client) -> None:
+    await client.get("/metrics")
+
+    text = (await client.get("/metrics")).text
+
+    assert 'path="/metrics"' not in text
