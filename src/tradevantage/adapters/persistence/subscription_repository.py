@@ -150,31 +150,33 @@ class SqlSubscriptionRepository:
         row = (await self._session.execute(_ACCESS_FACTS, parameters)).first()
         if row is None:
             return AccessFacts(subscription=None, creator_email=None)
-        if row.id is None:
-            return AccessFacts(subscription=None, creator_email=row.creator_email)
+        columns = row._mapping  # read by name without Row's slower attribute lookup
+        if columns["id"] is None:
+            return AccessFacts(subscription=None, creator_email=columns["creator_email"])
         view = SubscriptionView(
-            subscription=Subscription(**{name: row._mapping[name] for name in _SUBSCRIPTION_FIELDS}),
+            subscription=Subscription(**{name: columns[name] for name in _SUBSCRIPTION_FIELDS}),
             expert=ExpertSummary(
-                id=row.expert_id,
-                magic_number=row.magic_number,
-                name=row.name,
-                version=row.version,
-                created_by=row.created_by,
-                archived=row.archived,
+                id=columns["expert_id"],
+                magic_number=columns["magic_number"],
+                name=columns["name"],
+                version=columns["version"],
+                created_by=columns["created_by"],
+                archived=columns["archived"],
             ),
-            user_email=row.subscriber_email,
+            user_email=columns["subscriber_email"],
         )
-        return AccessFacts(subscription=view, creator_email=row.creator_email)
+        return AccessFacts(subscription=view, creator_email=columns["creator_email"])
 
     async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
         statement = _STANDING_BY_ID if isinstance(expert, UUID) else _STANDING_BY_MAGIC
         row = (await self._session.execute(statement, {"user_id": user_id, "expert": expert})).first()
         if row is None:
             return None
+        columns = row._mapping
         subscription = None
-        if row.id is not None:
-            subscription = Subscription(**{name: row._mapping[name] for name in _SUBSCRIPTION_FIELDS})
-        return ExpertStanding(row.expert_key, row.magic_number, subscription, row.email)
+        if columns["id"] is not None:
+            subscription = Subscription(**{name: columns[name] for name in _SUBSCRIPTION_FIELDS})
+        return ExpertStanding(columns["expert_key"], columns["magic_number"], subscription, columns["email"])
 
 
 def _views() -> AnySelect:

@@ -352,7 +352,8 @@ def _values(trade: Trade) -> dict[str, Any]:
 
 
 def _view(row: AnyRow) -> TradeView:
-    return TradeView(trade=_trade(row), magic_number=row.magic_number, user_email=row.email)
+    columns = row._mapping
+    return TradeView(trade=_trade(row), magic_number=columns["magic_number"], user_email=columns["email"])
 
 
 def _trade(row: AnyRow) -> Trade:
