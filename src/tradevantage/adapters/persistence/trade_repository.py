@@ -113,6 +113,8 @@ _INSERTS_IF_ABSENT: dict[str, Insert] = {
     "postgresql": _insert_if_absent(postgresql.insert),
     "sqlite": _insert_if_absent(sqlite.insert),
 }
+_INSERTS_RETURNING_ID = {dialect: insert.returning(TRADES.c.id) for dialect, insert in _INSERTS_IF_ABSENT.items()}
+"""Built once: a statement built per request is keyed again for SQLAlchemy's compiled cache each time."""
 
 
 class SqlTradeRepository:
@@ -127,8 +129,7 @@ class SqlTradeRepository:
         return await self._session.scalar(_REVISION, {"user_id": user_id}) or 0
 
     async def add_if_absent(self, trade: Trade) -> bool:
-        statement = _INSERTS_IF_ABSENT[self._dialect].returning(TRADES.c.id)
-        stored = (await self._session.execute(statement, _values(trade))).first() is not None
+        stored = (await self._session.execute(_INSERTS_RETURNING_ID[self._dialect], _values(trade))).first() is not None
         if stored:
             await self._raise_revision({trade.user_id})
         return stored
