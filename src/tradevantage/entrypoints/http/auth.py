@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -42,10 +42,11 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._header_name = self.auth_header.lower().encode("latin-1")
         self._verified: dict[str, tuple[Principal, Token, float]] = {}
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        scheme, _, token = connection.headers.get(self.auth_header, "").partition(" ")
+        scheme, _, token = _header(connection.scope["headers"], self._header_name).partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("An access token is required: Authorization: Bearer <token>.")
         return await self.authenticate_token(encoded_token=token.strip(), connection=connection)
@@ -70,6 +71,16 @@ class BearerAuthenticationMiddleware(JWTAuthenticationMiddleware):
         token: Token = result.auth
         usable_until = token.exp.timestamp() + getattr(self.token_cls, "leeway_seconds", 0)
         self._verified[encoded_token] = (result.user, token, usable_until)
+
+
+def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str:
+    """The first value of header `name` (lower case) in the ASGI scope's raw headers, or "".
+
+    Read straight from the scope: Litestar's `connection.headers` builds a mapping of all of them."""
+    for key, value in headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
 
 
 def token_with_leeway(seconds: int) -> type[Token]:
