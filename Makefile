@@ -27,7 +27,7 @@ lint: install
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Hot paths under wrk on PostgreSQL (needs wrk and a local PostgreSQL; about 3 minutes): bench/hot_paths.py
+# Hot paths under wrk on PostgreSQL (needs wrk and a local PostgreSQL; about 4 minutes): bench/hot_paths.py
 BENCH_ARGS ?=
 bench: install
 	$(VENV)/bin/python bench/hot_paths.py $(BENCH_ARGS)
