@@ -156,6 +156,7 @@ async def test_list_is_paginated_with_links_that_keep_the_query(client: Client, 
     assert "ordering=name" in first["next"]
     assert "page=2" in first["next"]
     assert [e["magic_number"] for e in second.json()["results"]] == [3]
+    assert second.json()["count"] == 3, "a later page gives the same total"
     assert second.json()["next"] is None
     assert "page=" not in second.json()["previous"]
 

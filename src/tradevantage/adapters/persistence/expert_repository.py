@@ -64,11 +64,11 @@ class SqlExpertRepository:
 
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         listing = _listing(where, ordering)
-        total = int(await self._session.scalar(listing.count) or 0)
-        if total == 0 or page.offset >= total:
-            return Page([], total, page)
-        rows = await self._session.execute(listing.page, {"limit": page.size, "offset": page.offset})
-        return Page([_to_entity(row) for row in rows], total, page)
+        rows = (await self._session.execute(listing.page, {"limit": page.size, "offset": page.offset})).all()
+        if rows:
+            return Page([_to_entity(row) for row in rows], rows[0]._mapping[_TOTAL], page)
+        # Nothing matches, or the page lies past the end: the total needs a statement of its own.
+        return Page([], int(await self._session.scalar(listing.count) or 0), page)
 
     async def _one(self, statement: AnySelect) -> ExpertAdvisor | None:
         row = (await self._session.execute(statement)).first()
@@ -81,10 +81,14 @@ def _selected() -> AnySelect:
     return select(*EXPERTS.c, DOWNLOAD_COUNT)
 
 
+_TOTAL = "total_matching"
+
+
 @dataclass(frozen=True, slots=True)
 class _Listing:
     page: AnySelect
-    """For the bound `limit` and `offset`."""
+    """For the bound `limit` and `offset`; each row also carries the number of EAs matching in all
+    (`count(*) OVER ()`, counted before the limit), which spares the count's round trip."""
     count: AnySelect
 
 
@@ -94,7 +98,14 @@ def _listing(where: ExpertFilter, ordering: Ordering) -> _Listing:
     market is most of what is asked): a request only binds its limit and offset."""
     conditions = _conditions(where)
     order = ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id)
-    page = _selected().where(*conditions).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    page = (
+        _selected()
+        .add_columns(func.count().over().label(_TOTAL))
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
     return _Listing(page=page, count=select(func.count(ExpertRow.id)).where(*conditions))
 
 
