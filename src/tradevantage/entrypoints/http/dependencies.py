@@ -37,8 +37,8 @@ def request_session(request: Request[Any, Any, State]) -> AsyncSession:
 
 
 # Each service comes with its request's session in one dependency, not as a second dependency on a
-# session dependency: Litestar resolves and cleans up every dependency of a request, a cost that was
-# about a tenth of a trade-auth request's CPU for the two.
+# session dependency: Litestar resolves (and cleans up) each dependency of a request on its own, and
+# the second one was 3% of a trade-auth's instructions.
 
 
 async def provide_user_service(request: Request[Any, Any, State]) -> AsyncGenerator[UserService, None]:
