@@ -11,6 +11,7 @@ from tradevantage.adapters.clock import SystemClock
 from tradevantage.adapters.hashing import Argon2Cost, Argon2PasswordHasher
 from tradevantage.adapters.histories.formats import choose_reader
 from tradevantage.adapters.memory_cache import LruCache
+from tradevantage.adapters.persistence.access_facts_reader import SqlAccessFactsReader
 from tradevantage.adapters.persistence.database import (
     DatabaseProbe,
     create_engine,
@@ -24,6 +25,7 @@ from tradevantage.config import Settings
 from tradevantage.domain.caching import SharedComputations
 from tradevantage.domain.market.service import ExpertService
 from tradevantage.domain.pagination import Bookmarks
+from tradevantage.domain.subscriptions.access_check import AccessCheckService
 from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.trades.entities import TradeStatistics
 from tradevantage.domain.trades.importing import TradeImporter
@@ -106,6 +108,11 @@ class Container(containers.DeclarativeContainer):
     )
     expert_service = providers.Factory(ExpertService, uow=unit_of_work, clock=clock)
     subscription_service = providers.Factory(SubscriptionService, uow=unit_of_work, clock=clock)
+    access_facts_reader = providers.Singleton(
+        lambda e, s: SqlAccessFactsReader(e, pooled_connections=s.db_pool_size + s.db_max_overflow), engine, settings
+    )
+    access_check = providers.Singleton(AccessCheckService, reader=access_facts_reader, clock=clock)
+    """The EA bridge's check: stateless, with no session (it reads on a pooled connection of its own)."""
     # Each worker keeps the statistics of its most recently asked histories and filters (a large
     # history's daily series is tens of kilobytes) and many more row counts (a few bytes each).
     statistics_cache: providers.Singleton[LruCache[HistoryKey, TradeStatistics]] = providers.Singleton(

@@ -95,6 +95,7 @@ async def test_an_outage_answers_503_fast_and_service_resumes_with_nothing_lost(
     client, proxy = proxied
     headers, _, _ = await trader_with_free_expert(client)
     acknowledged = [await report(client, headers, ticket_number=ticket) for ticket in (1, 2, 3)]
+    assert (await client.get("/api/trade-auth/123/", headers=headers)).status_code == 200
 
     proxy.cut()
     started = time.monotonic()
@@ -104,11 +105,16 @@ async def test_an_outage_answers_503_fast_and_service_resumes_with_nothing_lost(
         headers=headers,
     )
     elapsed = time.monotonic() - started
+    started = time.monotonic()
+    check_during = await client.get("/api/trade-auth/123/", headers=headers)
+    check_elapsed = time.monotonic() - started
     ready_during = await client.get("/health/ready/")
     live_during = await client.get("/health/")
 
     assert_problem(during, 503)
     assert elapsed < 2, f"answered after {elapsed:.2f} s"
+    assert_problem(check_during, 503)
+    assert check_elapsed < 2, f"the EA bridge's check answered after {check_elapsed:.2f} s"
     assert_problem(ready_during, 503)
     assert live_during.status_code == 200
 
@@ -117,6 +123,7 @@ async def test_an_outage_answers_503_fast_and_service_resumes_with_nothing_lost(
         if (await client.get("/health/ready/")).status_code == 200:
             break
         await asyncio.sleep(0.2)
+    assert (await client.get("/api/trade-auth/123/", headers=headers)).status_code == 200, "no stale connection"
     after = (await client.get("/api/trade/?page_size=100", headers=headers)).json()
 
     assert {t["id"] for t in acknowledged} <= {t["id"] for t in after["results"]}

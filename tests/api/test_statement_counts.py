@@ -20,20 +20,38 @@ from tradevantage.entrypoints.http.app import create_app
 
 @contextmanager
 def counted_statements(client: Client) -> Iterator[list[str]]:
-    """Every statement the app's own engine sends while the block runs."""
+    """Every statement the app's own engine sends while the block runs: through SQLAlchemy, and
+    straight on asyncpg's connections (the EA bridge's check reads there)."""
     engine = client.app.state.container.engine()
     statements: list[str] = []
+    logged_drivers: list[Any] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         # SQLite's explicit `BEGIN IMMEDIATE` is transaction control, not a query.
         if not statement.startswith("BEGIN"):
             statements.append(statement)
 
+    def record_driver_query(query: Any) -> None:
+        # asyncpg logs the statements sent with Connection.execute/fetch*, which SQLAlchemy does not
+        # use for queries (it prepares them), so nothing is counted twice.
+        if not query.query.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(query.query)
+
+    def watch_driver(dbapi_connection: Any, *_args: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if hasattr(driver, "add_query_logger") and driver not in logged_drivers:
+            driver.add_query_logger(record_driver_query)
+            logged_drivers.append(driver)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
+    event.listen(engine.sync_engine.pool, "checkout", watch_driver)
     try:
         yield statements
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+        event.remove(engine.sync_engine.pool, "checkout", watch_driver)
+        for driver in logged_drivers:
+            driver.remove_query_logger(record_driver_query)
 
 
 async def grow_market(client: Client, author_headers: dict[str, str], experts: int, subscribers: int) -> None:

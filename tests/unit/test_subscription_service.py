@@ -13,6 +13,7 @@ from tradevantage.domain.errors import Conflict, NotFound, PermissionDenied, Val
 from tradevantage.domain.market.entities import ExpertAdvisor
 from tradevantage.domain.pagination import PageRequest
 from tradevantage.domain.subscriptions.access import SubscriptionAccess
+from tradevantage.domain.subscriptions.access_check import AccessCheckService
 from tradevantage.domain.subscriptions.entities import SubscriptionStatus
 from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.users.entities import Principal, Role
@@ -29,6 +30,12 @@ async def principal(uow: FakeUnitOfWork, role: Role = Role.USER) -> Principal:
 @pytest.fixture
 def subscriptions(uow: FakeUnitOfWork, clock: FixedClock) -> SubscriptionService:
     return SubscriptionService(uow=uow, clock=clock)
+
+
+@pytest.fixture
+def access(uow: FakeUnitOfWork, clock: FixedClock) -> AccessCheckService:
+    """The EA bridge's check, reading the same fake store the subscription service writes."""
+    return AccessCheckService(reader=uow.subscriptions, clock=clock)
 
 
 @pytest.fixture
@@ -128,7 +135,11 @@ async def test_another_users_subscription_is_not_found_but_admins_see_it(
 
 
 async def test_payment_by_creator_extends_and_activates(
-    subscriptions: SubscriptionService, uow: FakeUnitOfWork, author: Principal, clock: FixedClock
+    subscriptions: SubscriptionService,
+    access: AccessCheckService,
+    uow: FakeUnitOfWork,
+    author: Principal,
+    clock: FixedClock,
 ) -> None:
     expert = await expert_of(uow, author)
     trader = await principal(uow)
@@ -137,7 +148,7 @@ async def test_payment_by_creator_extends_and_activates(
     paid = await subscriptions.record_payment(author, subscription_id, periods=2)
 
     assert paid.subscription.expires_at == clock.now() + 60 * DAY
-    check = await subscriptions.check_access(trader, expert.magic_number)
+    check = await access.check(trader, expert.magic_number)
     assert check.decision is SubscriptionAccess.ACTIVE
 
 
@@ -157,7 +168,11 @@ async def test_subscriber_may_not_record_a_payment_strangers_do_not_see_it(
 
 
 async def test_cancel_keeps_access_until_expiry_and_repeats_harmlessly(
-    subscriptions: SubscriptionService, uow: FakeUnitOfWork, author: Principal, clock: FixedClock
+    subscriptions: SubscriptionService,
+    access: AccessCheckService,
+    uow: FakeUnitOfWork,
+    author: Principal,
+    clock: FixedClock,
 ) -> None:
     expert = await expert_of(uow, author, price="0")
     trader = await principal(uow)
@@ -168,13 +183,13 @@ async def test_cancel_keeps_access_until_expiry_and_repeats_harmlessly(
     second = await subscriptions.cancel(trader, subscription_id)
 
     assert first.subscription.cancelled_at == second.subscription.cancelled_at
-    assert (await subscriptions.check_access(trader, expert.magic_number)).decision is SubscriptionAccess.ACTIVE
+    assert (await access.check(trader, expert.magic_number)).decision is SubscriptionAccess.ACTIVE
     clock.advance(30 * DAY)
-    assert (await subscriptions.check_access(trader, expert.magic_number)).decision is SubscriptionAccess.EXPIRED
+    assert (await access.check(trader, expert.magic_number)).decision is SubscriptionAccess.EXPIRED
 
 
 async def test_change_binds_an_account(
-    subscriptions: SubscriptionService, uow: FakeUnitOfWork, author: Principal
+    subscriptions: SubscriptionService, access: AccessCheckService, uow: FakeUnitOfWork, author: Principal
 ) -> None:
     expert = await expert_of(uow, author, price="0")
     trader = await principal(uow)
@@ -182,8 +197,8 @@ async def test_change_binds_an_account(
 
     await subscriptions.change(trader, subscription_id, {"account_number": "5551234", "broker_utc_offset": 120})
 
-    denied = await subscriptions.check_access(trader, expert.magic_number, account_number="999")
-    allowed = await subscriptions.check_access(trader, expert.magic_number, account_number="5551234")
+    denied = await access.check(trader, expert.magic_number, account_number="999")
+    allowed = await access.check(trader, expert.magic_number, account_number="5551234")
     assert (denied.decision, allowed.decision) == (SubscriptionAccess.OTHER_ACCOUNT, SubscriptionAccess.ACTIVE)
 
 

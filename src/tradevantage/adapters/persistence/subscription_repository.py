@@ -14,7 +14,6 @@ from tradevantage.adapters.persistence.constraints import unique_violations_as_c
 from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, USERS, ExpertRow, SubscriptionRow, UserRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
 from tradevantage.domain.pagination import Page, PageRequest
-from tradevantage.domain.subscriptions.access import AccessFacts
 from tradevantage.domain.subscriptions.entities import ExpertStanding, ExpertSummary, Subscription, SubscriptionView
 
 _EXPERT_COLUMNS = (
@@ -25,7 +24,7 @@ _EXPERT_COLUMNS = (
     ExpertRow.created_by,
     ExpertRow.archived,
 )
-_SUBSCRIPTION_FIELDS = (
+SUBSCRIPTION_FIELDS = (
     "id",
     "user_id",
     "expert_id",
@@ -37,38 +36,6 @@ _SUBSCRIPTION_FIELDS = (
     "broker_utc_offset",
 )
 Subscriber = aliased(UserRow, name="subscriber")
-Creator = aliased(UserRow, name="creator")
-
-
-def _access_facts_statement() -> Select[Any]:
-    """The EA bridge's subscription check, on the tables (no ORM entities to load) and built once:
-    each request only binds `user_id` and `magic_number`. The EA's id is the subscription's
-    `expert_id`, the join condition."""
-    experts, subscriptions = EXPERTS, SUBSCRIPTIONS
-    creators, subscribers = USERS.alias("creator"), USERS.alias("subscriber")
-    return (
-        select(
-            *(subscriptions.c[name] for name in _SUBSCRIPTION_FIELDS),
-            experts.c.magic_number,
-            experts.c.name,
-            experts.c.version,
-            experts.c.created_by,
-            experts.c.archived,
-            subscribers.c.email.label("subscriber_email"),
-            creators.c.email.label("creator_email"),
-        )
-        .select_from(experts)
-        .join(creators, creators.c.id == experts.c.created_by)
-        .outerjoin(
-            subscriptions,
-            and_(subscriptions.c.expert_id == experts.c.id, subscriptions.c.user_id == bindparam("user_id")),
-        )
-        .outerjoin(subscribers, subscribers.c.id == subscriptions.c.user_id)
-        .where(experts.c.magic_number == bindparam("magic_number"))
-    )
-
-
-_ACCESS_FACTS = _access_facts_statement()
 
 
 def _standing_statement(expert_key: Column) -> Select[Any]:
@@ -80,7 +47,7 @@ def _standing_statement(expert_key: Column) -> Select[Any]:
             experts.c.id.label("expert_key"),
             experts.c.magic_number,
             users.c.email,
-            *(subscriptions.c[name] for name in _SUBSCRIPTION_FIELDS),
+            *(subscriptions.c[name] for name in SUBSCRIPTION_FIELDS),
         )
         .select_from(experts)
         .join(users, users.c.id == bindparam("user_id"))
@@ -145,28 +112,6 @@ class SqlSubscriptionRepository:
         )
         return [_view(row) for row in (await self._session.execute(statement)).all()]
 
-    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
-        parameters = {"user_id": user_id, "magic_number": magic_number}
-        row = (await self._session.execute(_ACCESS_FACTS, parameters)).first()
-        if row is None:
-            return AccessFacts(subscription=None, creator_email=None)
-        columns = row._mapping  # read by name without Row's slower attribute lookup
-        if columns["id"] is None:
-            return AccessFacts(subscription=None, creator_email=columns["creator_email"])
-        view = SubscriptionView(
-            subscription=Subscription(**{name: columns[name] for name in _SUBSCRIPTION_FIELDS}),
-            expert=ExpertSummary(
-                id=columns["expert_id"],
-                magic_number=columns["magic_number"],
-                name=columns["name"],
-                version=columns["version"],
-                created_by=columns["created_by"],
-                archived=columns["archived"],
-            ),
-            user_email=columns["subscriber_email"],
-        )
-        return AccessFacts(subscription=view, creator_email=columns["creator_email"])
-
     async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
         statement = _STANDING_BY_ID if isinstance(expert, UUID) else _STANDING_BY_MAGIC
         row = (await self._session.execute(statement, {"user_id": user_id, "expert": expert})).first()
@@ -175,7 +120,7 @@ class SqlSubscriptionRepository:
         columns = row._mapping
         subscription = None
         if columns["id"] is not None:
-            subscription = Subscription(**{name: columns[name] for name in _SUBSCRIPTION_FIELDS})
+            subscription = Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS})
         return ExpertStanding(columns["expert_key"], columns["magic_number"], subscription, columns["email"])
 
 
@@ -204,8 +149,8 @@ def _view(row: AnyRow) -> SubscriptionView:
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
-    return Subscription(**{name: getattr(row, name) for name in _SUBSCRIPTION_FIELDS})
+    return Subscription(**{name: getattr(row, name) for name in SUBSCRIPTION_FIELDS})
 
 
 def _values(subscription: Subscription) -> dict[str, Any]:
-    return {name: getattr(subscription, name) for name in _SUBSCRIPTION_FIELDS}
+    return {name: getattr(subscription, name) for name in SUBSCRIPTION_FIELDS}

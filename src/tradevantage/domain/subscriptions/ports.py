@@ -36,13 +36,17 @@ class SubscriptionRepository(Protocol):
         """Subscriptions whose `expires_at` falls in [start, end], soonest first."""
         ...
 
-    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
-        """Everything the access decision needs, in one indexed query."""
-        ...
-
     async def standing(self, user_id: UUID, expert: UUID | int) -> ExpertStanding | None:
         """The EA named by its id or magic number, with the user's subscription to it, in one
         indexed query; None when no EA has that id or magic number."""
+        ...
+
+
+class AccessFactsReader(Protocol):
+    """The EA bridge's read: no unit of work, since the check changes nothing."""
+
+    async def access_facts(self, user_id: UUID, magic_number: int) -> AccessFacts:
+        """Everything the access decision needs, in one indexed query."""
         ...
 
 

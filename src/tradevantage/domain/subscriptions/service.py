@@ -1,4 +1,4 @@
-"""The subscription service: subscribing, paying, cancelling, and the EA bridge's access check."""
+"""The subscription service: subscribing, paying and cancelling (the EA bridge's check is in access_check.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from uuid import UUID, uuid4
 from tradevantage.domain.clock import Clock
 from tradevantage.domain.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from tradevantage.domain.market.rules import parse_magic_number
-from tradevantage.domain.market.service import magic_from_path
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions import rules
-from tradevantage.domain.subscriptions.access import SubscriptionAccess, decide_access
 from tradevantage.domain.subscriptions.entities import Subscription, SubscriptionStatus, SubscriptionView
 from tradevantage.domain.subscriptions.ports import SubscriptionsUnitOfWork
 from tradevantage.domain.users.entities import Principal, Role
@@ -27,12 +25,6 @@ class SubscribeResult:
     view: SubscriptionView
     created: bool
     """False when a cancelled subscription was resumed."""
-
-
-@dataclass(frozen=True, slots=True)
-class AccessCheck:
-    decision: SubscriptionAccess
-    view: SubscriptionView | None
 
 
 class SubscriptionService:
@@ -129,18 +121,6 @@ class SubscriptionService:
         paid = rules.with_payment(view.subscription, paid_at or self._clock.now(), rules.read_periods(periods))
         await self._uow.subscriptions.update(paid)
         return await self._commit_and_view(paid.id)
-
-    async def check_access(
-        self,
-        caller: Principal,
-        magic_number: int | str,
-        account_number: str | None = None,
-        creator_email: str | None = None,
-    ) -> AccessCheck:
-        """The EA bridge's check, decided from one query."""
-        facts = await self._uow.subscriptions.access_facts(caller.id, magic_from_path(magic_number))
-        decision = decide_access(facts, self._clock.now(), account_number, creator_email)
-        return AccessCheck(decision=decision, view=facts.subscription)
 
     async def _own_view(
         self, caller: Principal, subscription_id: UUID | str, for_update: bool = False

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.container import Container
 from tradevantage.domain.market.service import ExpertService
+from tradevantage.domain.subscriptions.access_check import AccessCheckService
 from tradevantage.domain.subscriptions.service import SubscriptionService
 from tradevantage.domain.trades.service import TradeService
 from tradevantage.domain.users.entities import Principal
@@ -63,6 +64,10 @@ async def provide_trade_service(request: Request[Any, Any, State]) -> AsyncGener
         yield container_of(request.app.state).trade_service(uow__session=session)
 
 
+def provide_access_check(request: Request[Any, Any, State]) -> AccessCheckService:
+    return container_of(request.app.state).access_check()
+
+
 def now_at(request: Request[Any, Any, State]) -> datetime:
     """The request's instant, from the container's clock (so tests can pin it)."""
     return container_of(request.app.state).clock().now()
@@ -73,6 +78,7 @@ Users: TypeAlias = NamedDependency[UserService]
 Experts: TypeAlias = NamedDependency[ExpertService]
 Subscriptions: TypeAlias = NamedDependency[SubscriptionService]
 Trades: TypeAlias = NamedDependency[TradeService]
+AccessChecks: TypeAlias = NamedDependency[AccessCheckService]
 Authenticated: TypeAlias = Request[Principal, Token, State]
 """The request of a caller whose access token was accepted: `request.user` is who is calling.
 
@@ -85,4 +91,5 @@ dependencies = {
     "expert_service": Provide(provide_expert_service),
     "subscription_service": Provide(provide_subscription_service),
     "trade_service": Provide(provide_trade_service),
+    "access_check": Provide(provide_access_check, sync_to_thread=False),
 }

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from tradevantage.domain.subscriptions.access import SubscriptionAccess
 from tradevantage.domain.values import format_timestamp
 from tradevantage.entrypoints.http.auth import BEARER
-from tradevantage.entrypoints.http.dependencies import Authenticated, Subscriptions, now_at
+from tradevantage.entrypoints.http.dependencies import AccessChecks, Authenticated, now_at
 from tradevantage.entrypoints.http.problems import problem
 from tradevantage.entrypoints.http.schemas.problems import problem_responses
 from tradevantage.entrypoints.http.schemas.subscriptions import TradeAuthResponse
@@ -26,12 +26,12 @@ class TradeAuthController(Controller):
         self,
         magic_number: FromPath[str],
         request: Authenticated,
-        subscription_service: Subscriptions,
+        access_check: AccessChecks,
         account_number: FromQuery[str | None] = None,
         creator_email: FromQuery[str | None] = None,
     ) -> Response[Any]:
         """May the caller trade this EA now? 200 active, 402 unpaid, 403 other account, 404, 410 expired."""
-        check = await subscription_service.check_access(request.user, magic_number, account_number, creator_email)
+        check = await access_check.check(request.user, magic_number, account_number, creator_email)
         if check.decision is SubscriptionAccess.ACTIVE and check.view is not None:
             return Response(TradeAuthResponse.of(check.view, now_at(request)))
         if check.decision is SubscriptionAccess.EXPIRED and check.view is not None:
