@@ -43,3 +43,16 @@ async def test_each_kind_of_write_raises_the_revision_once(session: AsyncSession
     await uow.commit()
     assert await trades.revision(other.id) == 0
     assert await trades.count(trader.id, TradeFilter()) == 4
+
+
+async def test_a_batch_of_several_users_trades_raises_each_of_their_revisions(session: AsyncSession) -> None:
+    uow = SqlUnitOfWork(session)
+    author, first, second, other = (UserFactory.build(role=Role.PROGRAMMER), *UserFactory.batch(3))
+    for user in (author, first, second, other):
+        await uow.users.add(user)
+    expert = ExpertFactory.build(created_by=author.id)
+    await uow.experts.add(expert)
+
+    await uow.trades.add_many([TradeFactory.build(user_id=user.id, expert_id=expert.id) for user in (first, second)])
+
+    assert [await uow.trades.revision(user.id) for user in (first, second, other)] == [1, 1, 0]

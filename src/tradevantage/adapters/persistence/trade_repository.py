@@ -97,6 +97,11 @@ _VIEW_BY_ID = _views().where(TRADES.c.user_id == bindparam("user_id"), TRADES.c.
 _LOCKED_VIEW_BY_TICKET = _VIEW_BY_TICKET.with_for_update(of=TRADES)
 _LOCKED_VIEW_BY_ID = _VIEW_BY_ID.with_for_update(of=TRADES)
 _REVISION = select(USERS.c.trades_revision).where(USERS.c.id == bindparam("user_id"))
+_RAISE_REVISION = (
+    update(USERS).where(USERS.c.id == bindparam("user_id")).values(trades_revision=USERS.c.trades_revision + 1)
+)
+"""One user's, as every EA bridge write needs: a fixed statement (an IN list is expanded again on
+each execution)."""
 _RAISE_REVISIONS = (
     update(USERS)
     .where(USERS.c.id.in_(bindparam("user_ids", expanding=True)))
@@ -143,7 +148,10 @@ class SqlTradeRepository:
     async def _raise_revision(self, user_ids: set[UUID]) -> None:
         """Figures kept for the users' histories stop matching (see `revision`). The user rows stay
         locked until commit, so two writers of one history raise it one after the other."""
-        await self._session.execute(_RAISE_REVISIONS, {"user_ids": sorted(user_ids)})
+        if len(user_ids) == 1:
+            await self._session.execute(_RAISE_REVISION, {"user_id": next(iter(user_ids))})
+        else:
+            await self._session.execute(_RAISE_REVISIONS, {"user_ids": sorted(user_ids)})
 
     async def get_many_by_tickets(self, user_id: UUID, tickets: list[int]) -> dict[int, Trade]:
         if not tickets:
