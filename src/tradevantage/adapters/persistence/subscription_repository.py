@@ -61,6 +61,10 @@ def _standing_statement(expert_key: Column) -> Select[Any]:
 
 _STANDING_BY_ID = _standing_statement(EXPERTS.c.id)
 _STANDING_BY_MAGIC = _standing_statement(EXPERTS.c.magic_number)
+_SUBSCRIPTION_OF = select(*(SUBSCRIPTIONS.c[name] for name in SUBSCRIPTION_FIELDS)).where(
+    SUBSCRIPTIONS.c.user_id == bindparam("user_id"), SUBSCRIPTIONS.c.expert_id == bindparam("expert_id")
+)
+"""A user's subscription to an EA, on the table and built once: every trade correction reads it."""
 
 
 class SqlSubscriptionRepository:
@@ -80,10 +84,11 @@ class SqlSubscriptionRepository:
         )
 
     async def find(self, user_id: UUID, expert_id: UUID) -> Subscription | None:
-        row = await self._session.scalar(
-            select(SubscriptionRow).where(SubscriptionRow.user_id == user_id, SubscriptionRow.expert_id == expert_id)
-        )
-        return None if row is None else _subscription(row)
+        row = (await self._session.execute(_SUBSCRIPTION_OF, {"user_id": user_id, "expert_id": expert_id})).first()
+        if row is None:
+            return None
+        columns = row._mapping
+        return Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS})
 
     async def view(self, subscription_id: UUID, for_update: bool = False) -> SubscriptionView | None:
         statement = _views().where(SubscriptionRow.id == subscription_id)
