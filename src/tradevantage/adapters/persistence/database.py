@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import msgspec
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -43,6 +44,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(str(parsed.database))
 
 
+# JSON columns (an EA's pairs, timeframes and parameters) are read with msgspec's decoder: the
+# standard library's took a twelfth of a market page's CPU. Both read any JSON the columns hold alike.
+
+
 def create_engine(
     url: str, pool_size: int = 10, max_overflow: int = 0, prepared_statements: bool = True
 ) -> AsyncEngine:
@@ -66,6 +71,7 @@ def create_engine(
         connect_args=connect_args,
         # Parameters (password hashes, tokens) never reach the logs through an error message.
         hide_parameters=True,
+        json_deserializer=msgspec.json.decode,
     )
 
 
@@ -112,7 +118,9 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+    engine = create_async_engine(
+        url, connect_args={"timeout": 30}, hide_parameters=True, json_deserializer=msgspec.json.decode
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:

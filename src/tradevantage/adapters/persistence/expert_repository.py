@@ -11,23 +11,23 @@ from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
-from tradevantage.adapters.persistence.models import EXPERTS, ExpertRow, SubscriptionRow
+from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, ExpertRow
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, contains, ordered
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails, ExpertFilter
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 
 DOWNLOAD_COUNT = (
-    select(func.count(SubscriptionRow.id))
-    .where(SubscriptionRow.expert_id == ExpertRow.id)
-    .correlate(ExpertRow)
+    select(func.count(SUBSCRIPTIONS.c.id))
+    .where(SUBSCRIPTIONS.c.expert_id == EXPERTS.c.id)
+    .correlate(EXPERTS)
     .scalar_subquery()
     .label("download_count")
 )
 _ID_BY_MAGIC = select(EXPERTS.c.id).where(EXPERTS.c.magic_number == bindparam("magic_number"))
 _ORDER_COLUMNS: dict[str, Column] = {
-    "created_at": ExpertRow.created_at,
-    "name": ExpertRow.name,
-    "price": ExpertRow.price,
+    "created_at": EXPERTS.c.created_at,
+    "name": EXPERTS.c.name,
+    "price": EXPERTS.c.price,
     "download_count": DOWNLOAD_COUNT,
 }
 
@@ -48,10 +48,10 @@ class SqlExpertRepository:
             )
 
     async def get_by_magic(self, magic_number: int) -> ExpertAdvisor | None:
-        return await self._one(_selected().where(ExpertRow.magic_number == magic_number))
+        return await self._one(_selected().where(EXPERTS.c.magic_number == magic_number))
 
     async def get(self, expert_id: UUID) -> ExpertAdvisor | None:
-        return await self._one(_selected().where(ExpertRow.id == expert_id))
+        return await self._one(_selected().where(EXPERTS.c.id == expert_id))
 
     async def id_of(self, magic_number: int) -> UUID | None:
         return await self._session.scalar(_ID_BY_MAGIC, {"magic_number": magic_number})
@@ -59,7 +59,7 @@ class SqlExpertRepository:
     async def labels(self, expert_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
         if not expert_ids:
             return {}
-        statement = select(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name).where(ExpertRow.id.in_(expert_ids))
+        statement = select(EXPERTS.c.id, EXPERTS.c.magic_number, EXPERTS.c.name).where(EXPERTS.c.id.in_(expert_ids))
         return {row.id: (row.magic_number, row.name) for row in await self._session.execute(statement)}
 
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
@@ -76,8 +76,9 @@ class SqlExpertRepository:
 
 
 def _selected() -> AnySelect:
-    """EAs as table rows with their download counts: no ORM entities to build for what becomes a
-    domain object at once."""
+    """EAs as table rows with their download counts, in statements of table columns only: no ORM
+    entities to build for what becomes a domain object at once, and none of the ORM's execution
+    steps (measured at a sixth of a market page's CPU)."""
     return select(*EXPERTS.c, DOWNLOAD_COUNT)
 
 
@@ -97,7 +98,7 @@ def _listing(where: ExpertFilter, ordering: Ordering) -> _Listing:
     """The statements of a market page, built once per filter and ordering (the first page of the
     market is most of what is asked): a request only binds its limit and offset."""
     conditions = _conditions(where)
-    order = ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, ExpertRow.id)
+    order = ordered(_ORDER_COLUMNS[ordering.field], ordering.descending, EXPERTS.c.id)
     page = (
         _selected()
         .add_columns(func.count().over().label(_TOTAL))
@@ -106,32 +107,32 @@ def _listing(where: ExpertFilter, ordering: Ordering) -> _Listing:
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
-    return _Listing(page=page, count=select(func.count(ExpertRow.id)).where(*conditions))
+    return _Listing(page=page, count=select(func.count(EXPERTS.c.id)).where(*conditions))
 
 
 def _conditions(where: ExpertFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if not where.include_archived:
-        conditions.append(ExpertRow.archived.is_(False))
+        conditions.append(EXPERTS.c.archived.is_(False))
     if where.search:
         pattern = contains(where.search)
         conditions.append(
             or_(
-                ExpertRow.name.ilike(pattern, escape="\\"),
-                ExpertRow.description.ilike(pattern, escape="\\"),
-                ExpertRow.author.ilike(pattern, escape="\\"),
+                EXPERTS.c.name.ilike(pattern, escape="\\"),
+                EXPERTS.c.description.ilike(pattern, escape="\\"),
+                EXPERTS.c.author.ilike(pattern, escape="\\"),
             )
         )
     if where.author is not None:
-        conditions.append(func.lower(ExpertRow.author) == where.author.lower())
+        conditions.append(func.lower(EXPERTS.c.author) == where.author.lower())
     if where.version is not None:
-        conditions.append(func.lower(ExpertRow.version) == where.version.lower())
+        conditions.append(func.lower(EXPERTS.c.version) == where.version.lower())
     if where.created_after is not None:
-        conditions.append(ExpertRow.created_at >= where.created_after)
+        conditions.append(EXPERTS.c.created_at >= where.created_after)
     if where.created_before is not None:
-        conditions.append(ExpertRow.created_at <= where.created_before)
+        conditions.append(EXPERTS.c.created_at <= where.created_before)
     if where.created_by is not None:
-        conditions.append(ExpertRow.created_by == where.created_by)
+        conditions.append(EXPERTS.c.created_by == where.created_by)
     return conditions
 
 
