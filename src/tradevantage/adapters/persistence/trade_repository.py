@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tradevantage.adapters.persistence.models import EXPERTS, TRADES, USERS, ExpertRow, TradeRow
+from tradevantage.adapters.persistence.models import EXPERTS, TRADES, USERS
 from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, count_rows, ordered
 from tradevantage.adapters.persistence.types import Money
 from tradevantage.domain.pagination import Bookmark, Ordering, Page, PageRequest
@@ -44,14 +44,14 @@ from tradevantage.domain.trades.entities import (
 )
 
 MONEY = Money()
-RESULT = type_coerce(TradeRow.profit + TradeRow.commission + TradeRow.swap, MONEY)
+RESULT = type_coerce(TRADES.c.profit + TRADES.c.commission + TRADES.c.swap, MONEY)
 """A trade's result: profit + commission + swap."""
-CLOSED = TradeRow.close_time.is_not(None)
+CLOSED = TRADES.c.close_time.is_not(None)
 _ORDER_COLUMNS: dict[str, Column] = {
-    "open_time": TradeRow.open_time,
-    "close_time": TradeRow.close_time,
-    "profit": TradeRow.profit,
-    "lot_size": TradeRow.lot_size,
+    "open_time": TRADES.c.open_time,
+    "close_time": TRADES.c.close_time,
+    "profit": TRADES.c.profit,
+    "lot_size": TRADES.c.lot_size,
 }
 _TRADE_FIELDS = (
     "id",
@@ -175,7 +175,7 @@ class SqlTradeRepository:
         return await self._one(statement, {"user_id": user_id, "ticket_number": ticket_number})
 
     async def count(self, user_id: UUID, where: TradeFilter) -> int:
-        return await count_rows(self._session, select(TradeRow.id).where(*_conditions(user_id, where)))
+        return await count_rows(self._session, select(TRADES.c.id).where(*_conditions(user_id, where)))
 
     async def list_page(
         self,
@@ -200,9 +200,9 @@ class SqlTradeRepository:
     async def totals(self, user_id: UUID, where: TradeFilter) -> ResultTotals:
         wins, losses = and_(CLOSED, RESULT > 0), and_(CLOSED, RESULT < 0)
         statement = select(
-            func.count(TradeRow.id),
-            func.count(TradeRow.close_time),
-            self._sum(TradeRow.lot_size),
+            func.count(TRADES.c.id),
+            func.count(TRADES.c.close_time),
+            self._sum(TRADES.c.lot_size),
             self._sum(case((CLOSED, RESULT))),
             func.count(case((wins, 1))),
             func.count(case((losses, 1))),
@@ -237,19 +237,19 @@ class SqlTradeRepository:
         """The largest fall of the running result from its peak (the peak starting at zero), closed
         trades taken in closing order, ties by id: two window functions over the closing-time index
         (on SQLite one, `running_drawdown`, exact whatever the sums)."""
-        walk = (TradeRow.close_time, TradeRow.id)
+        walk = (TRADES.c.close_time, TRADES.c.id)
         if self._dialect == "sqlite":
             last_row = (
                 select(type_coerce(func.running_drawdown(RESULT).over(order_by=walk), MONEY))
                 .where(CLOSED, *_conditions(user_id, where))
-                .order_by(TradeRow.close_time.desc(), TradeRow.id.desc())
+                .order_by(TRADES.c.close_time.desc(), TRADES.c.id.desc())
                 .limit(1)
             )
             return await self._session.scalar(last_row) or ZERO
         running = (
             select(
-                TradeRow.close_time,
-                TradeRow.id,
+                TRADES.c.close_time,
+                TRADES.c.id,
                 type_coerce(func.sum(RESULT).over(order_by=walk), MONEY).label("running"),
             )
             .where(CLOSED, *_conditions(user_id, where))
@@ -268,25 +268,26 @@ class SqlTradeRepository:
 
     async def results_by_expert(self, user_id: UUID, where: TradeFilter) -> list[ExpertResult]:
         statement = (
-            select(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name, func.count(TradeRow.id), self._sum(RESULT))
-            .join(ExpertRow, ExpertRow.id == TradeRow.expert_id)
+            select(EXPERTS.c.id, EXPERTS.c.magic_number, EXPERTS.c.name, func.count(TRADES.c.id), self._sum(RESULT))
+            .select_from(TRADES)
+            .join(EXPERTS, EXPERTS.c.id == TRADES.c.expert_id)
             .where(CLOSED, *_conditions(user_id, where))
-            .group_by(ExpertRow.id, ExpertRow.magic_number, ExpertRow.name)
+            .group_by(EXPERTS.c.id, EXPERTS.c.magic_number, EXPERTS.c.name)
         )
         rows = (await self._session.execute(statement)).all()
         return [ExpertResult(expert_id=i, magic_number=m, name=n, trades=c, net_profit=s) for i, m, n, c, s in rows]
 
     async def results_by_ticker(self, user_id: UUID, where: TradeFilter) -> list[TickerResult]:
         statement = (
-            select(TradeRow.ticker, func.count(TradeRow.id), self._sum(RESULT))
+            select(TRADES.c.ticker, func.count(TRADES.c.id), self._sum(RESULT))
             .where(CLOSED, *_conditions(user_id, where))
-            .group_by(TradeRow.ticker)
+            .group_by(TRADES.c.ticker)
         )
         rows = (await self._session.execute(statement)).all()
         return [TickerResult(ticker=t, trades=c, net_profit=s) for t, c, s in rows]
 
     async def results_by_day(self, user_id: UUID, where: TradeFilter) -> list[DayResult]:
-        day = self._utc_date(TradeRow.close_time)
+        day = self._utc_date(TRADES.c.close_time)
         statement = select(day, self._sum(RESULT)).where(CLOSED, *_conditions(user_id, where)).group_by(day)
         rows = (await self._session.execute(statement)).all()
         return [DayResult(day=_as_date(d), net_profit=s) for d, s in rows]
@@ -312,39 +313,39 @@ def _page_statement(where: TradeFilter, ordering: Ordering, sought: bool) -> Any
     request only binds its values: building and keying a statement this size costs more than
     running it."""
     column = _ORDER_COLUMNS[ordering.field]
-    order = ordered(column, ordering.descending, TradeRow.id, nullable=ordering.field == "close_time")
+    order = ordered(column, ordering.descending, TRADES.c.id, nullable=ordering.field == "close_time")
     conditions = _conditions(bindparam("user_id"), where)
     if sought:
-        key = tuple_(column, TradeRow.id)
+        key = tuple_(column, TRADES.c.id)
         start = tuple_(
             bindparam("start_value", type_=TRADES.c[ordering.field].type),
             bindparam("start_id", type_=TRADES.c.id.type),
         )
         conditions.append(key <= start if ordering.descending else key >= start)
-    matching = select(TradeRow.id).where(*conditions)
+    matching = select(TRADES.c.id).where(*conditions)
     ids = matching.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset")).subquery()
     return _views().join(ids, ids.c.id == TRADES.c.id).order_by(*order)
 
 
 def _conditions(user_id: UUID | BindParameter[Any], where: TradeFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [TradeRow.user_id == user_id]
+    conditions: list[ColumnElement[bool]] = [TRADES.c.user_id == user_id]
     if where.expert_id is not None:
-        conditions.append(TradeRow.expert_id == where.expert_id)
+        conditions.append(TRADES.c.expert_id == where.expert_id)
     if where.ticker is not None:
-        conditions.append(func.lower(TradeRow.ticker) == where.ticker.lower())
+        conditions.append(func.lower(TRADES.c.ticker) == where.ticker.lower())
     if where.direction is not None:
-        conditions.append(TradeRow.direction == where.direction.value)
+        conditions.append(TRADES.c.direction == where.direction.value)
     if where.status is TradeStatus.OPEN:
-        conditions.append(TradeRow.close_time.is_(None))
+        conditions.append(TRADES.c.close_time.is_(None))
     if where.status is TradeStatus.CLOSED:
         conditions.append(CLOSED)
     if where.account_number is not None:
-        conditions.append(TradeRow.account_number == where.account_number)
+        conditions.append(TRADES.c.account_number == where.account_number)
     ranges: list[tuple[Column, Any, Any]] = [
-        (TradeRow.open_time, where.open_after, where.open_before),
-        (TradeRow.close_time, where.close_after, where.close_before),
-        (TradeRow.profit, where.profit_min, where.profit_max),
-        (TradeRow.lot_size, where.lot_size_min, where.lot_size_max),
+        (TRADES.c.open_time, where.open_after, where.open_before),
+        (TRADES.c.close_time, where.close_after, where.close_before),
+        (TRADES.c.profit, where.profit_min, where.profit_max),
+        (TRADES.c.lot_size, where.lot_size_min, where.lot_size_max),
     ]
     for column, low, high in ranges:
         if low is not None:
