@@ -11,23 +11,11 @@ from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tradevantage.adapters.persistence.database import DEFERRED_TRANSACTION
+from tradevantage.adapters.persistence.database import DEFERRED_TRANSACTION, connection_lost
 from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, USERS
 from tradevantage.adapters.persistence.subscription_repository import SUBSCRIPTION_FIELDS
 from tradevantage.domain.subscriptions.access import AccessFacts
 from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
-
-DROPPED = (
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.CrashShutdownError,
-    asyncpg.exceptions.CannotConnectNowError,
-    OSError,
-)
-"""What asyncpg raises on a connection the server ended (a restart, an administrator) or the network
-closed, depending on where in the protocol the end finds it."""
 
 Columns: TypeAlias = Mapping[str, Any] | asyncpg.Record
 """One row, read by column name."""
@@ -114,7 +102,7 @@ class SqlAccessFactsReader:
                     # Whatever interrupted the read (a dropped connection, the request's deadline),
                     # the connection may be mid-protocol: it does not go back to the pool.
                     await connection.invalidate(error if isinstance(error, Exception) else None)
-                    if isinstance(error, DROPPED):
+                    if connection_lost(error):
                         dropped = error
                         continue
                     if isinstance(error, asyncpg.PostgresError):

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
 import msgspec
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from tradevantage.adapters.persistence import sqlite_functions
@@ -30,6 +31,29 @@ _WITHOUT_PREPARED_STATEMENTS: dict[str, Any] = {
     # with another client's on a server session the pooler shares.
     "prepared_statement_name_func": _unique_statement_name,
 }
+
+
+_LOST = (
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    OSError,
+)
+_LOST_MESSAGES = ("connection is closed", "another operation is in progress")
+
+
+def connection_lost(error: BaseException | None) -> bool:
+    """Whether `error` (asyncpg's, or SQLAlchemy's wrapping one of asyncpg's) leaves the connection
+    unusable: the server ended it (a restart, `pg_terminate_backend`), the network closed it, or the
+    end caught the protocol mid-message, whatever state it then reports."""
+    for candidate in (error, getattr(error, "__cause__", None)):
+        if isinstance(candidate, _LOST):
+            return True
+        if isinstance(candidate, asyncpg.InterfaceError) and any(m in str(candidate) for m in _LOST_MESSAGES):
+            return True
+    return False
 
 
 def is_sqlite(url: str) -> bool:
@@ -60,7 +84,7 @@ def create_engine(
     connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT_SECONDS}
     if not prepared_statements:
         connect_args |= _WITHOUT_PREPARED_STATEMENTS
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -73,6 +97,17 @@ def create_engine(
         hide_parameters=True,
         json_deserializer=msgspec.json.decode,
     )
+    event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
+    return engine
+
+
+def _lost_connections_are_disconnects(context: ExceptionContext) -> None:
+    """SQLAlchemy's asyncpg dialect takes only a closed connection for a lost one. A connection the
+    server ended mid-statement can instead report a protocol error, and went back to the pool to fail
+    the next request too. Marked as a disconnect, it is discarded with every other connection the
+    pool holds from before (the server may have ended them all), and the error says so (503)."""
+    if connection_lost(context.original_exception):
+        context.is_disconnect = True
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

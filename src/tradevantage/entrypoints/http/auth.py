@@ -16,6 +16,7 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.openapi.spec import SecurityRequirement
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 from litestar.security.jwt.token import JWTDecodeOptions
+from sqlalchemy.exc import DBAPIError
 
 from tradevantage.config import Settings
 from tradevantage.container import Container
@@ -188,5 +189,15 @@ class TokenStateCheck:
             user, family = UUID(user_id), UUID(family_id)
         except ValueError:
             return False
+        try:
+            return await self._ask(user, family)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # The pool held connections the server had ended (a restart): all of them are discarded
+            # now, so the check is asked once more, on a new connection, instead of failing the request.
+            return await self._ask(user, family)
+
+    async def _ask(self, user: UUID, family: UUID) -> bool:
         async with self._container.session_factory()() as session:
             return await self._container.user_service(uow__session=session).access_allowed(user, family)

@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from tradevantage.domain.errors import (
@@ -101,6 +101,14 @@ def _database_unavailable(request: Request[Any, Any, Any], error: Exception) -> 
     return problem(503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})
 
 
+def _database_error(request: Request[Any, Any, Any], error: DBAPIError) -> Response[dict[str, Any]]:
+    """A connection found lost (and discarded) is an outage to the caller; any other database error is
+    a bug."""
+    if error.connection_invalidated:
+        return _database_unavailable(request, error)
+    return _unexpected_error(request, error)
+
+
 def _unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(500, "The server failed to handle this request. It has been logged.")
@@ -119,6 +127,7 @@ def exception_handlers() -> ExceptionHandlersMap:
         InterfaceError: _database_unavailable,
         DisconnectionError: _database_unavailable,
         PoolTimeout: _database_unavailable,
+        DBAPIError: _database_error,
         OSError: _database_unavailable,
         DomainError: _domain_error,
         ValidationException: _validation_error,
