@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeAlias, cast
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -13,12 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tradevantage.adapters.persistence.database import DEFERRED_TRANSACTION, connection_lost
 from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, USERS
-from tradevantage.adapters.persistence.subscription_repository import SUBSCRIPTION_FIELDS
+from tradevantage.adapters.persistence.queries import Columns
+from tradevantage.adapters.persistence.subscription_repository import SUBSCRIPTION_FIELDS, subscription_from
 from tradevantage.domain.subscriptions.access import AccessFacts
-from tradevantage.domain.subscriptions.entities import ExpertSummary, Subscription, SubscriptionView
-
-Columns: TypeAlias = Mapping[str, Any] | asyncpg.Record
-"""One row, read by column name."""
+from tradevantage.domain.subscriptions.entities import ExpertSummary, SubscriptionView
 
 
 def _access_facts_statement() -> Select[Any]:
@@ -119,7 +116,7 @@ def _facts(columns: Columns | None) -> AccessFacts:
     if columns["id"] is None:
         return AccessFacts(subscription=None, creator_email=columns["creator_email"])
     view = SubscriptionView(
-        subscription=Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS}),
+        subscription=subscription_from(columns),
         expert=ExpertSummary(
             id=columns["expert_id"],
             magic_number=columns["magic_number"],

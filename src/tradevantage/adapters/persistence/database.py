@@ -68,10 +68,6 @@ def sqlite_path(url: str) -> Path | None:
     return Path(str(parsed.database))
 
 
-# JSON columns (an EA's pairs, timeframes and parameters) are read with msgspec's decoder: the
-# standard library's took a twelfth of a market page's CPU. Both read any JSON the columns hold alike.
-
-
 def create_engine(
     url: str, pool_size: int = 10, max_overflow: int = 0, prepared_statements: bool = True
 ) -> AsyncEngine:
@@ -95,6 +91,8 @@ def create_engine(
         connect_args=connect_args,
         # Parameters (password hashes, tokens) never reach the logs through an error message.
         hide_parameters=True,
+        # JSON columns (an EA's pairs, timeframes and parameters) are read with msgspec's decoder: the
+        # standard library's took a twelfth of a market page's CPU. Both read any JSON the columns hold alike.
         json_deserializer=msgspec.json.decode,
     )
     event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
@@ -154,7 +152,10 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
-        url, connect_args={"timeout": 30}, hide_parameters=True, json_deserializer=msgspec.json.decode
+        url,
+        connect_args={"timeout": 30},
+        hide_parameters=True,
+        json_deserializer=msgspec.json.decode,  # as above
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from sqlalchemy import Row, Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,12 @@ from tradevantage.domain.pagination import PageRequest
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 Column: TypeAlias = SQLColumnExpression[Any]
+
+
+class Columns(Protocol):
+    """One row read by column name: SQLAlchemy's row mapping, or asyncpg's record."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 async def fetch_page(session: AsyncSession, statement: AnySelect, page: PageRequest) -> tuple[list[AnyRow], int]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
 from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, USERS, ExpertRow, SubscriptionRow, UserRow
-from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, fetch_page, ordered
+from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, Columns, fetch_page, ordered
 from tradevantage.domain.pagination import Page, PageRequest
 from tradevantage.domain.subscriptions.entities import ExpertStanding, ExpertSummary, Subscription, SubscriptionView
 
@@ -87,8 +87,7 @@ class SqlSubscriptionRepository:
         row = (await self._session.execute(_SUBSCRIPTION_OF, {"user_id": user_id, "expert_id": expert_id})).first()
         if row is None:
             return None
-        columns = row._mapping
-        return Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS})
+        return subscription_from(row._mapping)
 
     async def view(self, subscription_id: UUID, for_update: bool = False) -> SubscriptionView | None:
         statement = _views().where(SubscriptionRow.id == subscription_id)
@@ -125,7 +124,7 @@ class SqlSubscriptionRepository:
         columns = row._mapping
         subscription = None
         if columns["id"] is not None:
-            subscription = Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS})
+            subscription = subscription_from(columns)
         return ExpertStanding(columns["expert_key"], columns["magic_number"], subscription, columns["email"])
 
 
@@ -151,6 +150,11 @@ def _view(row: AnyRow) -> SubscriptionView:
         ),
         user_email=email,
     )
+
+
+def subscription_from(columns: Columns) -> Subscription:
+    """A subscription from a row read by column name (a table row's mapping, or asyncpg's record)."""
+    return Subscription(**{name: columns[name] for name in SUBSCRIPTION_FIELDS})
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
