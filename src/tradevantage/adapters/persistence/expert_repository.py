@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -12,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tradevantage.adapters.persistence.constraints import unique_violations_as_conflicts
 from tradevantage.adapters.persistence.models import EXPERTS, SUBSCRIPTIONS, ExpertRow
-from tradevantage.adapters.persistence.queries import AnyRow, AnySelect, Column, contains, ordered
+from tradevantage.adapters.persistence.queries import (
+    LARGEST_SQL_INTEGER,
+    AnyRow,
+    AnySelect,
+    Column,
+    contains,
+    ordered,
+)
 from tradevantage.domain.market.entities import ExpertAdvisor, ExpertDetails, ExpertFilter
 from tradevantage.domain.pagination import Ordering, Page, PageRequest
 
@@ -64,7 +72,9 @@ class SqlExpertRepository:
 
     async def list_page(self, where: ExpertFilter, ordering: Ordering, page: PageRequest) -> Page[ExpertAdvisor]:
         listing = _listing(where, ordering)
-        rows = (await self._session.execute(listing.page, {"limit": page.size, "offset": page.offset})).all()
+        rows: Sequence[AnyRow] = ()
+        if page.offset <= LARGEST_SQL_INTEGER:
+            rows = (await self._session.execute(listing.page, {"limit": page.size, "offset": page.offset})).all()
         if rows:
             return Page([_to_entity(row) for row in rows], rows[0]._mapping[_TOTAL], page)
         # Nothing matches, or the page lies past the end: the total needs a statement of its own.

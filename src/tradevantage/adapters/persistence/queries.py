@@ -14,6 +14,10 @@ AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 Column: TypeAlias = SQLColumnExpression[Any]
 
 
+LARGEST_SQL_INTEGER = 2**63 - 1
+"""What a LIMIT or OFFSET can be on PostgreSQL and SQLite: a page further on lies past any end."""
+
+
 class Columns(Protocol):
     """One row read by column name: SQLAlchemy's row mapping, or asyncpg's record."""
 
